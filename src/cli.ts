@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// Entry point: parse flags and environment, pick the API (real or sandbox),
+// build the server and serve it over stdio or HTTP.
+
+import { FlownallyClient } from "./client/http.js";
+import { ConfigError, type Config, parseCli, USAGE } from "./config.js";
+import { addSecret, log } from "./log.js";
+import { createServer } from "./server.js";
+import { serveStdio } from "./transports/stdio.js";
+import { USER_AGENT, VERSION } from "./version.js";
+
+async function main(): Promise<void> {
+  let command: ReturnType<typeof parseCli>;
+  try {
+    command = parseCli(process.argv.slice(2), process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`flownally-mcp: ${err.message}\n`);
+    process.exit(2);
+  }
+  if (command.kind === "help") return void process.stdout.write(USAGE);
+  if (command.kind === "version") return void process.stdout.write(`${VERSION}\n`);
+  let config: Config = command.config;
+
+  let stopSandbox = async (): Promise<void> => {};
+  if (config.sandbox) {
+    const { startSandbox } = await import("./sandbox/index.js");
+    const sandbox = await startSandbox();
+    stopSandbox = sandbox.close;
+    config = { ...config, apiKey: sandbox.apiKey, baseUrl: sandbox.baseUrl };
+    log(`SANDBOX mode: a simulated demo workspace at ${sandbox.baseUrl}; nothing reaches Flownally.`);
+  } else if (!config.apiKey && !config.http) {
+    process.stderr.write("flownally-mcp: FLOWNALLY_API_KEY is not set; set it to a Flownally API key, or run with --sandbox to try the demo workspace.\n");
+    process.exit(2);
+  }
+  addSecret(config.apiKey);
+
+  const client = new FlownallyClient({
+    baseUrl: config.baseUrl,
+    apiKey: config.apiKey ?? "",
+    userAgent: USER_AGENT,
+    timeoutMs: config.timeoutMs,
+  });
+  const onClose = async (): Promise<void> => {
+    await client.close();
+    await stopSandbox();
+  };
+  await serveStdio(createServer(config, { client }), onClose);
+}
+
+process.on("unhandledRejection", (reason) => log(`unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}`));
+main().catch((err: unknown) => {
+  log(`fatal: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

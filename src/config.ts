@@ -1,0 +1,141 @@
+// Configuration from flags first, then the environment. Pure: no I/O, so it
+// can be tested and reused by every transport.
+
+import { delimiter } from "node:path";
+import { TOOLSETS, type Toolset } from "./tools/types.js";
+
+export const DEFAULT_BASE_URL = "https://api.flownally.com/v1";
+
+/** The toolsets served when none are chosen: the everyday CRM jobs. */
+export const DEFAULT_TOOLSETS: readonly Toolset[] = ["contacts", "tags", "custom_fields", "events", "messaging", "workflows"];
+
+export interface Config {
+  apiKey: string | undefined;
+  baseUrl: string;
+  timeoutMs: number;
+  toolsets: readonly Toolset[] | "all";
+  tools: readonly string[] | undefined;
+  excludeTools: readonly string[] | undefined;
+  readOnly: boolean;
+  toolMode: "operations" | "discovery";
+  maxResultTokens: number;
+  fileRoots: readonly string[] | undefined;
+  sandbox: boolean;
+  http: { host: string; port: number; stateless: boolean } | undefined;
+}
+
+export type CliCommand = { kind: "help" } | { kind: "version" } | { kind: "serve"; config: Config };
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export const USAGE = `Usage: flownally-mcp [options]
+
+Serves the Flownally API as MCP tools over stdio (or Streamable HTTP with --http).
+
+Options:
+  --sandbox                 Run against a built-in demo workspace: no key, no network
+  --toolsets <list|all|default>  Toolsets to serve (env FLOWNALLY_TOOLSETS); default: ${DEFAULT_TOOLSETS.join(",")}
+  --tools <names>           Also serve these tools, by name (env FLOWNALLY_TOOLS)
+  --exclude-tools <names>   Never serve these tools (env FLOWNALLY_EXCLUDE_TOOLS)
+  --read-only               Serve read-only tools only (env FLOWNALLY_READ_ONLY=1)
+  --tool-mode <mode>        operations (one tool per operation) or discovery (env FLOWNALLY_TOOL_MODE)
+  --max-result-tokens <n>   Cap on a result's size in tokens (env FLOWNALLY_MAX_RESULT_TOKENS; default 20000)
+  --http                    Serve Streamable HTTP at /mcp instead of stdio
+  --host <host>             HTTP bind address (env FLOWNALLY_HOST; default 127.0.0.1)
+  --port <port>             HTTP port (env FLOWNALLY_PORT; default 3000)
+  --stateless               HTTP without sessions, for replicas behind a load balancer
+  -h, --help                Show this help
+  -v, --version             Show the version
+
+Environment:
+  FLOWNALLY_API_KEY         Service-account API key (required unless --sandbox)
+  FLOWNALLY_BASE_URL        API base URL (default ${DEFAULT_BASE_URL})
+  FLOWNALLY_TIMEOUT_MS      Per-request timeout in ms (default 30000)
+  FLOWNALLY_FILE_ROOTS      Folders files may be read from, separated by "${delimiter}" (default: the client's roots, else the working directory)
+`;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function parseCli(argv: readonly string[], env: Env): CliCommand {
+  const flags = new Map<string, string | true>();
+  const valued = new Set(["--toolsets", "--tools", "--exclude-tools", "--tool-mode", "--max-result-tokens", "--host", "--port"]);
+  const switches = new Set(["--sandbox", "--read-only", "--http", "--stateless", "--help", "-h", "--version", "-v"]);
+  for (let i = 0; i < argv.length; i++) {
+    const raw = argv[i] ?? "";
+    const [name, inline] = raw.includes("=") ? [raw.slice(0, raw.indexOf("=")), raw.slice(raw.indexOf("=") + 1)] : [raw, undefined];
+    if (switches.has(name)) flags.set(name, true);
+    else if (valued.has(name)) {
+      const value = inline ?? argv[++i];
+      if (value === undefined || value.startsWith("--")) throw new ConfigError(`${name} needs a value`);
+      flags.set(name, value);
+    } else throw new ConfigError(`unknown option ${raw} (see --help)`);
+  }
+  if (flags.has("--help") || flags.has("-h")) return { kind: "help" };
+  if (flags.has("--version") || flags.has("-v")) return { kind: "version" };
+
+  const str = (flag: string, envName: string): string | undefined => {
+    const v = flags.get(flag);
+    return typeof v === "string" ? v : env[envName] || undefined;
+  };
+  const bool = (flag: string, envName: string): boolean =>
+    flags.has(flag) || /^(1|true|yes)$/i.test(env[envName] ?? "");
+  const list = (value: string | undefined): string[] | undefined =>
+    value === undefined ? undefined : value.split(",").map((s) => s.trim()).filter(Boolean);
+  const int = (value: string | undefined, name: string, fallback: number, min: number, max: number): number => {
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}`);
+    return n;
+  };
+
+  const toolMode = str("--tool-mode", "FLOWNALLY_TOOL_MODE") ?? "operations";
+  if (toolMode !== "operations" && toolMode !== "discovery") throw new ConfigError("--tool-mode must be operations or discovery");
+  const baseUrl = env.FLOWNALLY_BASE_URL || DEFAULT_BASE_URL;
+  if (!/^https?:\/\/[^/]/.test(baseUrl)) throw new ConfigError("FLOWNALLY_BASE_URL must be an http(s) URL");
+  const roots = env.FLOWNALLY_FILE_ROOTS;
+
+  return {
+    kind: "serve",
+    config: {
+      apiKey: env.FLOWNALLY_API_KEY || undefined,
+      baseUrl,
+      timeoutMs: int(env.FLOWNALLY_TIMEOUT_MS, "FLOWNALLY_TIMEOUT_MS", 30_000, 100, 600_000),
+      toolsets: parseToolsets(str("--toolsets", "FLOWNALLY_TOOLSETS")),
+      tools: list(str("--tools", "FLOWNALLY_TOOLS")),
+      excludeTools: list(str("--exclude-tools", "FLOWNALLY_EXCLUDE_TOOLS")),
+      readOnly: bool("--read-only", "FLOWNALLY_READ_ONLY"),
+      toolMode,
+      maxResultTokens: int(
+        str("--max-result-tokens", "FLOWNALLY_MAX_RESULT_TOKENS"),
+        "--max-result-tokens",
+        20_000,
+        500,
+        1_000_000,
+      ),
+      fileRoots: roots ? roots.split(delimiter).filter(Boolean) : undefined,
+      sandbox: flags.has("--sandbox"),
+      http: bool("--http", "FLOWNALLY_HTTP")
+        ? {
+            host: str("--host", "FLOWNALLY_HOST") ?? "127.0.0.1",
+            port: int(str("--port", "FLOWNALLY_PORT"), "--port", 3000, 0, 65_535),
+            stateless: bool("--stateless", "FLOWNALLY_STATELESS"),
+          }
+        : undefined,
+    },
+  };
+}
+
+function parseToolsets(value: string | undefined): readonly Toolset[] | "all" {
+  if (value === undefined || value.trim() === "" || value.trim() === "default") return DEFAULT_TOOLSETS;
+  const names = value.split(",").map((s) => s.trim()).filter(Boolean);
+  if (names.includes("all")) return "all";
+  const out = new Set<Toolset>();
+  for (const name of names) {
+    if (name === "default") DEFAULT_TOOLSETS.forEach((t) => out.add(t));
+    else if ((TOOLSETS as readonly string[]).includes(name)) out.add(name as Toolset);
+    else throw new ConfigError(`unknown toolset ${name}; choose from ${TOOLSETS.join(", ")}, all, default`);
+  }
+  return [...out];
+}

@@ -1,0 +1,128 @@
+// The one place a failure becomes the text a model reads: status, code, what
+// was wrong per field, and the next step. Short (under 300 characters), never
+// the raw body, a stack, or the key.
+
+import type { z } from "zod";
+import { ApiError } from "../client/errors.js";
+import { PathError } from "../client/path.js";
+import type { Tool } from "./types.js";
+
+const MAX = 300;
+
+/** A refusal raised by our own checks before anything is sent (bad argument, file outside the roots, unknown name). */
+export class ToolInputError extends Error {
+  override name = "ToolInputError";
+}
+
+// Where ids of each kind can be found, for "not found" hints.
+const ID_SOURCES: Record<string, string> = {
+  contactId: "list_contacts",
+  tagId: "list_tags",
+  customFieldId: "list_contact_fields",
+  userId: "list_users",
+  teamId: "list_teams",
+  inboxId: "list_inboxes",
+  eventTypeId: "list_event_types",
+  conversationId: "list_conversations",
+  versionId: "the versions list",
+  wabaId: "your WhatsApp Business account",
+};
+
+export function describeFailure(err: unknown, tool: Tool, args: Readonly<Record<string, unknown>>): string {
+  if (err instanceof ToolInputError) return cap(err.message);
+  if (err instanceof PathError) return cap(`Invalid argument — ${err.message}.`);
+  if (err instanceof ApiError) return cap(describeApiError(err, tool, args));
+  return cap(`${tool.name} failed unexpectedly; nothing more is known. Try again or report it.`);
+}
+
+export function describeInvalidArguments(error: z.ZodError): string {
+  const parts = error.issues.map((issue) => {
+    const where = issue.path.length ? issue.path.join(".") : "arguments";
+    if (issue.code === "unrecognized_keys") return `unknown argument ${issue.keys.join(", ")}`;
+    if (issue.code === "invalid_type" && issue.input === undefined) return `${where}: required`;
+    return `${where}: ${issue.message}`;
+  });
+  return cap(`Invalid arguments — ${parts.join("; ")}. Nothing was sent.`);
+}
+
+function describeApiError(err: ApiError, tool: Tool, args: Readonly<Record<string, unknown>>): string {
+  switch (err.kind) {
+    case "timeout":
+      return `Timed out — the Flownally API did not answer in time. Safe to retry${tool.hints.readOnlyHint ? "" : " after checking whether the change was made"}.`;
+    case "network":
+      return `Network error — ${err.message}. Check FLOWNALLY_BASE_URL and the connection, then retry.`;
+    case "aborted":
+      return "Cancelled — the request was stopped before an answer came.";
+    case "bad_response":
+      return `Bad response — ${err.message}. The API or a proxy answered unexpectedly; retry later.`;
+  }
+  const status = err.status ?? 0;
+  const head = `${status} ${err.code ?? defaultCode(status)}`;
+  const fields = err.violations.map((v) => (v.field ? `${v.field}: ${v.message}` : v.message)).join("; ");
+  const detail = fields || err.detail || err.title || "";
+  const next = nextStep(status, err, tool, args);
+  return [head, detail && `— ${detail}`, next && `${detail ? "." : "—"} ${next}`].filter(Boolean).join(" ");
+}
+
+function nextStep(status: number, err: ApiError, tool: Tool, args: Readonly<Record<string, unknown>>): string {
+  if (status === 401) return "Check FLOWNALLY_API_KEY: it is missing, wrong or revoked.";
+  if (status === 403) return `This key lacks scope ${tool.scopes.join(" or ")} (needed by ${tool.name}), or its role may not do this.`;
+  if (status === 404) {
+    const ids = Object.entries(args)
+      .filter(([k, v]) => typeof v === "string" && (k === "id" || k.endsWith("Id")) && tool.path?.includes(`{${k}}`))
+      .map(([k, v]) => `${k} ${String(v)}${sourceOf(k, tool) ? ` (find ids with ${sourceOf(k, tool)})` : ""}`);
+    return ids.length ? `Not found in this workspace: ${ids.join(" or ")}.` : "Not found in this workspace.";
+  }
+  if (status === 409) {
+    if (/idempot|already_exists|already_recorded/i.test(err.code ?? "") && "idempotencyKey" in args)
+      return "Already recorded under this idempotencyKey; nothing new was written.";
+    return "It conflicts with the current state; read it again before retrying.";
+  }
+  if (status === 400 || status === 422) return "Fix the arguments named and call again.";
+  if (status === 429)
+    return `Rate limited; retry in ${err.retryAfterMs !== undefined ? `${Math.ceil(err.retryAfterMs / 1000)} s` : "a few seconds"}.`;
+  if (status >= 500) return "Temporary problem at Flownally; retry shortly.";
+  return "";
+}
+
+// The list tool for an `id` path parameter is the GET on the collection path before it.
+function sourceOf(param: string, tool: Tool): string | undefined {
+  if (param !== "id") return ID_SOURCES[param];
+  const collection = tool.path?.split("/{id}")[0] ?? "";
+  return COLLECTION_LISTS[collection];
+}
+
+const COLLECTION_LISTS: Record<string, string> = {
+  "/contacts": "list_contacts",
+  "/contacts/imports": "get_import_status",
+  "/tags": "list_tags",
+  "/contacts/custom-fields": "list_contact_fields",
+  "/properties/custom-fields": "list_property_fields",
+  "/event-types": "list_event_types",
+  "/events": "list_events",
+  "/messages": "list_conversation_messages",
+  "/conversations": "list_conversations",
+  "/inboxes": "list_inboxes",
+  "/teams": "list_teams",
+  "/journeys": "list_journeys",
+  "/chatbots": "list_chatbots",
+  "/service-accounts": "list_service_accounts",
+  "/api-keys": "list_api_keys",
+};
+
+function defaultCode(status: number): string {
+  const names: Record<number, string> = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    409: "conflict",
+    422: "validation_failed",
+    429: "rate_limited",
+  };
+  return names[status] ?? (status >= 500 ? "server_error" : "error");
+}
+
+function cap(text: string): string {
+  return text.length <= MAX ? text : `${text.slice(0, MAX - 1)}…`;
+}

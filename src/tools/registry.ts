@@ -1,0 +1,193 @@
+// The one registrar: turns every definition into an MCP tool, filters them by
+// the configured selection, validates arguments, sends the request, and owns
+// the only catch that turns a failure into an isError result.
+
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import {
+  type CallToolResult,
+  CallToolRequestSchema,
+  ListToolsRequestSchema,
+  type Tool as ListedTool,
+} from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
+import type { FlownallyClient } from "../client/http.js";
+import { newIdempotencyKey } from "../client/http.js";
+import { fillPath, pathParams } from "../client/path.js";
+import type { QueryValue } from "../client/query.js";
+import { describeFailure, describeInvalidArguments } from "./errors.js";
+import { successResult } from "./result.js";
+import type { Tool, ToolContext, ToolOutput, Toolset } from "./types.js";
+
+export interface ToolSelection {
+  toolsets: readonly Toolset[] | "all";
+  tools?: readonly string[] | undefined;
+  excludeTools?: readonly string[] | undefined;
+  readOnly?: boolean | undefined;
+}
+
+/** A step run on validated arguments before the request (name resolution, local checks). */
+export type Preparer = (tool: Tool, args: Record<string, unknown>, ctx: ToolContext) => Promise<Record<string, unknown>>;
+
+export interface RegistryOptions {
+  client: FlownallyClient;
+  maxResultTokens: number;
+  preparers?: readonly Preparer[];
+  /** Called after a successful call, e.g. to invalidate cached definitions. */
+  afterSuccess?: (tool: Tool, args: Record<string, unknown>) => void;
+}
+
+/** `--tools` adds tools to the chosen toolsets; `--exclude-tools` and `--read-only` take them away. */
+export function selectTools(all: readonly Tool[], sel: ToolSelection): Tool[] {
+  const explicit = new Set(sel.tools ?? []);
+  const excluded = new Set(sel.excludeTools ?? []);
+  return all.filter(
+    (t) =>
+      (sel.toolsets === "all" || sel.toolsets.includes(t.toolset) || explicit.has(t.name)) &&
+      !excluded.has(t.name) &&
+      !(sel.readOnly && !t.hints.readOnlyHint),
+  );
+}
+
+const schemaCache = new WeakMap<Tool, ListedTool>();
+
+/** The tools/list entry of a definition, built once. */
+export function listedTool(tool: Tool): ListedTool {
+  let listed = schemaCache.get(tool);
+  if (!listed) {
+    const { $schema: _, additionalProperties: __, ...inputSchema } = z.toJSONSchema(z.object(tool.input), {
+      target: "draft-7",
+      io: "input",
+      unrepresentable: "any",
+    }) as Record<string, unknown>;
+    listed = {
+      name: tool.name,
+      title: tool.title,
+      description: tool.description,
+      inputSchema: { ...slim(inputSchema), type: "object" },
+      annotations: { ...tool.hints },
+    };
+    schemaCache.set(tool, listed);
+  }
+  return listed;
+}
+
+/**
+ * Drops what costs the model tokens but tells it nothing the description does
+ * not: regexes behind a `format`, `minLength: 1`, string property names.
+ * Validation still uses the full zod schema.
+ */
+function slim<T>(node: T): T {
+  if (Array.isArray(node)) return node.map(slim) as T;
+  if (!node || typeof node !== "object") return node;
+  const out: Record<string, unknown> = {};
+  const record = node as Record<string, unknown>;
+  for (const [key, value] of Object.entries(record)) {
+    if (key === "pattern" && "format" in record) continue;
+    if (key === "minLength" && value === 1) continue;
+    if (key === "propertyNames") continue;
+    out[key] = key === "properties" ? Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, slim(v)])) : slim(value);
+  }
+  return out as T;
+}
+
+export function registerTools(server: McpServer, tools: readonly Tool[], options: RegistryOptions): void {
+  const byName = new Map(tools.map((t) => [t.name, t]));
+  server.server.registerCapabilities({ tools: { listChanged: false } });
+  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: tools.map(listedTool) }));
+  server.server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const tool = byName.get(request.params.name);
+    if (!tool) return failure(`Unknown tool ${request.params.name}. Call tools/list to see the tools enabled here.`);
+    const token = request.params._meta?.progressToken;
+    const ctx: ToolContext = {
+      client: options.client,
+      signal: extra.signal,
+      progress: async (progress, total, message) => {
+        if (token === undefined) return;
+        await extra.sendNotification({
+          method: "notifications/progress",
+          params: { progressToken: token, progress, ...(total !== undefined && { total }), ...(message && { message }) },
+        });
+      },
+    };
+    return callTool(tool, request.params.arguments ?? {}, ctx, options);
+  });
+}
+
+export async function callTool(
+  tool: Tool,
+  rawArgs: Record<string, unknown>,
+  ctx: ToolContext,
+  options: RegistryOptions,
+): Promise<CallToolResult> {
+  const parsed = z.object(tool.input).strict().safeParse(coerceJsonStrings(tool, rawArgs));
+  if (!parsed.success) return failure(describeInvalidArguments(parsed.error));
+  let args: Record<string, unknown> = parsed.data;
+  try {
+    for (const prepare of options.preparers ?? []) args = await prepare(tool, args, ctx);
+    const output = tool.run ? await tool.run(args, ctx) : await send(tool, args, ctx);
+    options.afterSuccess?.(tool, args);
+    return successResult(tool, args, output, options.maxResultTokens);
+  } catch (err) {
+    return failure(describeFailure(err, tool, args));
+  }
+}
+
+/** The request an operation sends: path parameters into the path, `query` names into the query, the rest into the body. */
+export function buildRequest(tool: Tool, args: Readonly<Record<string, unknown>>) {
+  if (!tool.method || !tool.path) throw new Error(`${tool.name} has neither a path nor a run function`);
+  const inPath = new Set(pathParams(tool.path));
+  const inQuery = new Set(tool.query ?? []);
+  const query: Record<string, QueryValue> = {};
+  const body: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(args)) {
+    if (value === undefined || inPath.has(key)) continue;
+    if (inQuery.has(key)) query[key] = value as QueryValue;
+    else body[key] = value;
+  }
+  const hasBody = tool.method !== "GET" && tool.method !== "DELETE" && Object.keys(body).length > 0;
+  let idempotencyKey: string | undefined;
+  if (tool.idempotencyKey) {
+    idempotencyKey = typeof body.idempotencyKey === "string" ? body.idempotencyKey : newIdempotencyKey();
+    if ("idempotencyKey" in tool.input) body.idempotencyKey = idempotencyKey;
+  }
+  return {
+    method: tool.method,
+    path: fillPath(tool.path, args),
+    query,
+    body: hasBody || idempotencyKey ? body : undefined,
+    idempotencyKey,
+  };
+}
+
+async function send(tool: Tool, args: Readonly<Record<string, unknown>>, ctx: ToolContext): Promise<ToolOutput> {
+  const res = await ctx.client.request({ ...buildRequest(tool, args), signal: ctx.signal });
+  return { data: res.data };
+}
+
+// Several models send an object or array argument as a JSON string; accept that.
+function coerceJsonStrings(tool: Tool, args: Record<string, unknown>): Record<string, unknown> {
+  let out = args;
+  for (const [key, value] of Object.entries(args)) {
+    const schema = tool.input[key];
+    if (typeof value !== "string" || !schema || !/^\s*[[{]/.test(value) || !wantsStructured(schema)) continue;
+    try {
+      out = { ...out, [key]: JSON.parse(value) };
+    } catch {
+      // Leave it: validation will name the argument.
+    }
+  }
+  return out;
+}
+
+function wantsStructured(schema: z.core.$ZodType): boolean {
+  const type = schema._zod.def.type;
+  if (type === "optional" || type === "nullable" || type === "default") {
+    const inner = (schema._zod.def as { innerType?: z.core.$ZodType }).innerType;
+    return inner ? wantsStructured(inner) : false;
+  }
+  return type === "object" || type === "array" || type === "record";
+}
+
+export function failure(text: string): CallToolResult {
+  return { isError: true, content: [{ type: "text", text }] };
+}

@@ -1,0 +1,51 @@
+// Connects a real MCP client to a real server over the SDK's in-memory transport.
+
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { FlownallyClient } from "../../src/client/http.js";
+import { type Config, parseCli } from "../../src/config.js";
+import { createServer } from "../../src/server.js";
+
+export const TEST_KEY = "test-key-5ecret-do-not-leak";
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  const command = parseCli(["--toolsets", "all"], {});
+  if (command.kind !== "serve") throw new Error("unexpected");
+  return { ...command.config, apiKey: TEST_KEY, ...overrides };
+}
+
+export interface Connected {
+  client: Client;
+  api: FlownallyClient;
+  close(): Promise<void>;
+  call(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;
+}
+
+export async function connect(config: Config, clientOptions: ConstructorParameters<typeof Client>[1] = {}): Promise<Connected> {
+  const api = new FlownallyClient({
+    baseUrl: config.baseUrl,
+    apiKey: config.apiKey ?? "",
+    userAgent: "flownally-mcp/test",
+    timeoutMs: config.timeoutMs,
+    retry: { baseDelayMs: 5, maxDelayMs: 50 },
+  });
+  const server = createServer(config, { client: api });
+  const client = new Client({ name: "test", version: "1.0.0" }, clientOptions);
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
+  return {
+    client,
+    api,
+    call: async (name, args = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult,
+    close: async () => {
+      await client.close();
+      await server.close();
+      await api.close();
+    },
+  };
+}
+
+export function textOf(result: CallToolResult): string {
+  return result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
+}

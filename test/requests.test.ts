@@ -1,0 +1,81 @@
+// Table-driven over the whole catalogue: what each tool sends for
+// representative arguments. Fails when a tool is missing, misrouted, or
+// sends the wrong query, body or credentials.
+
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { allTools } from "../src/tools/index.js";
+import { contactCases } from "./cases/contacts.js";
+import type { RequestCase } from "./cases/types.js";
+import { json, type Loopback, startLoopback } from "./helpers/loopback.js";
+import { type Connected, connect, TEST_KEY, testConfig, textOf } from "./helpers/mcp.js";
+
+const cases: RequestCase[] = [...contactCases];
+
+interface SpecOperation {
+  tool: string;
+  toolset: string;
+  method: string;
+  path: string;
+}
+const spec = JSON.parse(readFileSync(new URL("../../shared/spec/operations.json", import.meta.url), "utf8")) as SpecOperation[];
+
+let api: Loopback;
+let mcp: Connected;
+beforeAll(async () => {
+  api = await startLoopback();
+  mcp = await connect(testConfig({ baseUrl: api.baseUrl }));
+});
+afterAll(async () => {
+  await mcp.close();
+  await api.close();
+});
+
+describe("catalogue", () => {
+  it("has exactly the spec's operations, with its names, toolsets, methods and paths", () => {
+    const operations = allTools.filter((t) => t.path);
+    expect(operations.map((t) => t.name).sort()).toEqual(spec.map((o) => o.tool).sort());
+    for (const op of spec) {
+      const tool = allTools.find((t) => t.name === op.tool);
+      expect({ tool: tool?.name, toolset: tool?.toolset, method: tool?.method, path: tool?.path }).toEqual({
+        tool: op.tool,
+        toolset: op.toolset,
+        method: op.method,
+        path: op.path,
+      });
+    }
+  });
+
+  it("has a request case for every operation", () => {
+    const covered = new Set(cases.map((c) => c.tool));
+    expect(spec.map((o) => o.tool).filter((t) => !covered.has(t))).toEqual([]);
+  });
+});
+
+describe.each(cases)("$tool", (c) => {
+  it(`sends ${c.method} ${c.path}`, async () => {
+    api.respond((_req, res) => {
+      const reply = c.reply ?? { status: 200, body: { ok: true } };
+      if (reply.body === undefined) res.writeHead(reply.status).end();
+      else json(res, reply.status, reply.body);
+    });
+    const before = api.requests.length;
+    const result = await mcp.call(c.tool, c.args);
+    expect(result.isError, textOf(result)).toBeFalsy();
+    const sent = api.requests.slice(before);
+    expect(sent).toHaveLength(1);
+    const req = sent[0];
+    expect(req?.method).toBe(c.method);
+    expect(req?.path).toBe(c.path);
+    expect(req?.headers.authorization).toBe(`Bearer ${TEST_KEY}`);
+    expect(req?.headers["user-agent"]).toMatch(/^flownally-mcp\//);
+    const query: Record<string, string | string[]> = {};
+    for (const key of new Set(req?.query.keys())) {
+      const all = req?.query.getAll(key) ?? [];
+      query[key] = all.length === 1 ? (all[0] ?? "") : all;
+    }
+    expect(query).toEqual(c.query ?? {});
+    if (c.body === undefined) expect(req?.body ?? "").toBe("");
+    else expect(req?.json).toEqual(c.body);
+  });
+});
