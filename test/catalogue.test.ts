@@ -1,0 +1,109 @@
+// Contract tests over every tool as a real client sees it in tools/list:
+// annotations consistent with the method, every argument described, schemas
+// every client accepts, token budgets, and a committed snapshot.
+
+import type { Tool as ListedTool } from "@modelcontextprotocol/sdk/types.js";
+import { encode } from "gpt-tokenizer/encoding/o200k_base";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_TOOLSETS } from "../src/config.js";
+import { allTools } from "../src/tools/index.js";
+import { type Connected, connect, testConfig } from "./helpers/mcp.js";
+
+let mcp: Connected;
+let listed: ListedTool[];
+beforeAll(async () => {
+  mcp = await connect(testConfig({ baseUrl: "http://127.0.0.1:9/v1" }));
+  listed = (await mcp.client.listTools()).tools;
+});
+afterAll(() => mcp.close());
+
+const tokens = (tools: ListedTool[]): number =>
+  tools.reduce(
+    (sum, t) =>
+      sum +
+      encode(
+        JSON.stringify({
+          name: t.name,
+          title: t.title,
+          description: t.description,
+          inputSchema: t.inputSchema,
+          annotations: t.annotations,
+        }),
+      ).length,
+    0,
+  );
+
+function walk(node: unknown, visit: (key: string, value: unknown, parent: Record<string, unknown>) => void): void {
+  if (!node || typeof node !== "object") return;
+  for (const [key, value] of Object.entries(node)) {
+    visit(key, value, node as Record<string, unknown>);
+    walk(value, visit);
+  }
+}
+
+describe("every tool", () => {
+  it("is listed once, by a real client", () => {
+    expect(listed.length).toBe(allTools.length);
+    expect(new Set(listed.map((t) => t.name)).size).toBe(listed.length);
+  });
+
+  it("sets all four annotation hints, consistent with its method", () => {
+    for (const tool of listed) {
+      const def = allTools.find((t) => t.name === tool.name);
+      const a = tool.annotations ?? {};
+      for (const hint of ["readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"] as const) {
+        expect(typeof a[hint], `${tool.name}.${hint}`).toBe("boolean");
+      }
+      expect(a.readOnlyHint && a.destructiveHint, `${tool.name} read-only and destructive`).toBeFalsy();
+      if (def?.method === "GET") expect(a.readOnlyHint, `${tool.name} GET is read-only`).toBe(true);
+      if (def?.method === "DELETE") expect(a.destructiveHint, `${tool.name} DELETE is destructive`).toBe(true);
+      if (def?.method && def.method !== "GET") expect(a.readOnlyHint, `${tool.name} writes`).toBe(false);
+    }
+    for (const name of ["send_message", "send_conversation_message"]) {
+      expect(listed.find((t) => t.name === name)?.annotations?.openWorldHint, name).toBe(true);
+    }
+  });
+
+  it("has a title, a short description, and every argument described", () => {
+    for (const tool of listed) {
+      expect(tool.title, tool.name).toBeTruthy();
+      expect(tool.description?.length ?? 0, tool.name).toBeGreaterThan(15);
+      expect(tool.description?.length ?? 0, tool.name).toBeLessThanOrEqual(300);
+      const properties = (tool.inputSchema.properties ?? {}) as Record<string, { description?: string }>;
+      for (const [name, schema] of Object.entries(properties)) {
+        expect(schema.description, `${tool.name}.${name} has no description`).toBeTruthy();
+      }
+    }
+  });
+
+  it("has a schema every client accepts", () => {
+    for (const tool of listed) {
+      expect(tool.inputSchema.type).toBe("object");
+      expect(tool.name).toMatch(/^[a-z][a-z0-9_]*$/);
+      // Cursor joins server and tool names and refuses more than 60 characters.
+      expect(`flownally_${tool.name}`.length, tool.name).toBeLessThanOrEqual(60);
+      walk(tool.inputSchema, (key) => {
+        expect(key, `${tool.name} uses ${key}`).not.toMatch(/^\$(ref|defs)$|^definitions$/);
+      });
+    }
+  });
+});
+
+describe("token budget (o200k)", () => {
+  it("the 101 operations: at most 10,100 tokens in all", () => {
+    const operations = listed.filter((t) => allTools.find((d) => d.name === t.name)?.path);
+    expect(operations).toHaveLength(101);
+    expect(tokens(operations)).toBeLessThanOrEqual(10_100);
+  });
+
+  it("default profile: at most 5,000 tokens", () => {
+    const defaults = listed.filter((t) =>
+      DEFAULT_TOOLSETS.includes(allTools.find((d) => d.name === t.name)?.toolset ?? "billing"),
+    );
+    expect(tokens(defaults)).toBeLessThanOrEqual(5000);
+  });
+});
+
+it("tools/list matches the committed snapshot (update on purpose with vitest -u)", () => {
+  expect(listed).toMatchSnapshot();
+});

@@ -1,0 +1,73 @@
+// The built binary, as a user's client starts it: plain node, stdio, flags.
+
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { describe, expect, it } from "vitest";
+import pkg from "../package.json" with { type: "json" };
+import { startLoopback } from "./helpers/loopback.js";
+
+const BIN = new URL("../dist/cli.js", import.meta.url).pathname;
+const run = (args: string[], env: Record<string, string> = {}) =>
+  spawnSync(process.execPath, [BIN, ...args], {
+    encoding: "utf8",
+    env: { PATH: process.env.PATH ?? "", ...env },
+    timeout: 10_000,
+  });
+
+describe("flownally-mcp binary", () => {
+  it("is built (npm test builds first)", () => {
+    expect(existsSync(BIN)).toBe(true);
+  });
+
+  it("prints its version and help", () => {
+    expect(run(["--version"]).stdout.trim()).toBe(pkg.version);
+    const help = run(["--help"]).stdout;
+    for (const flag of ["--sandbox", "--toolsets", "--tools", "--read-only", "--http", "FLOWNALLY_API_KEY", "FLOWNALLY_BASE_URL"]) {
+      expect(help).toContain(flag);
+    }
+  });
+
+  it("exits 2 with one line naming FLOWNALLY_API_KEY and --sandbox when no key is set", () => {
+    const res = run([]);
+    expect(res.status).toBe(2);
+    expect(res.stdout).toBe("");
+    const lines = res.stderr.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("FLOWNALLY_API_KEY");
+    expect(lines[0]).toContain("--sandbox");
+  });
+
+  it("refuses an unknown flag or toolset with exit 2", () => {
+    expect(run(["--bogus"]).status).toBe(2);
+    expect(run(["--toolsets", "nope"], { FLOWNALLY_API_KEY: "k" }).status).toBe(2);
+  });
+
+  it("serves every operation over stdio with --toolsets all and calls the API with the key, never logging it", async () => {
+    const api = await startLoopback();
+    const key = "live-key-never-printed-123";
+    const stderr: string[] = [];
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [BIN, "--toolsets", "all"],
+      env: { PATH: process.env.PATH ?? "", FLOWNALLY_API_KEY: key, FLOWNALLY_BASE_URL: api.baseUrl },
+      stderr: "pipe",
+    });
+    transport.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk.toString()));
+    const client = new Client({ name: "cli-test", version: "1.0.0" });
+    await client.connect(transport);
+    try {
+      const { tools } = await client.listTools();
+      expect(tools.length).toBeGreaterThanOrEqual(101);
+      const result = await client.callTool({ name: "get_contact", arguments: { id: "con_1" } });
+      expect(result.isError).toBeFalsy();
+      expect(api.requests.at(-1)?.headers.authorization).toBe(`Bearer ${key}`);
+      expect(JSON.stringify(result)).not.toContain(key);
+    } finally {
+      await client.close();
+      await api.close();
+    }
+    expect(stderr.join("")).not.toContain(key);
+  });
+});
