@@ -4,6 +4,7 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { FlownallyClient } from "./client/http.js";
 import type { Config } from "./config.js";
+import { FileRoots } from "./files/roots.js";
 import { allTools } from "./tools/index.js";
 import { registerTools, selectTools } from "./tools/registry.js";
 import { VERSION } from "./version.js";
@@ -27,6 +28,8 @@ export function createServer(config: Config, deps: ServerDeps): McpServer {
     { instructions: instructions(config), capabilities: { logging: {} } },
   );
   const tools = selectTools(allTools, config);
-  registerTools(server, tools, { client: deps.client, maxResultTokens: config.maxResultTokens });
+  const files = new FileRoots(config.fileRoots);
+  files.attach(server.server);
+  registerTools(server, tools, { client: deps.client, maxResultTokens: config.maxResultTokens, files });
   return server;
 }

@@ -4,16 +4,17 @@
 
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import {
-  type CallToolResult,
   CallToolRequestSchema,
-  ListToolsRequestSchema,
+  type CallToolResult,
   type Tool as ListedTool,
+  ListToolsRequestSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { FlownallyClient } from "../client/http.js";
 import { newIdempotencyKey } from "../client/http.js";
 import { fillPath, pathParams } from "../client/path.js";
 import type { QueryValue } from "../client/query.js";
+import { FileRoots } from "../files/roots.js";
 import { describeFailure, describeInvalidArguments } from "./errors.js";
 import { successResult } from "./result.js";
 import type { Tool, ToolContext, ToolOutput, Toolset } from "./types.js";
@@ -26,7 +27,11 @@ export interface ToolSelection {
 }
 
 /** A step run on validated arguments before the request (name resolution, local checks). */
-export type Preparer = (tool: Tool, args: Record<string, unknown>, ctx: ToolContext) => Promise<Record<string, unknown>>;
+export type Preparer = (
+  tool: Tool,
+  args: Record<string, unknown>,
+  ctx: ToolContext,
+) => Promise<Record<string, unknown>>;
 
 export interface RegistryOptions {
   client: FlownallyClient;
@@ -34,6 +39,8 @@ export interface RegistryOptions {
   preparers?: readonly Preparer[];
   /** Called after a successful call, e.g. to invalidate cached definitions. */
   afterSuccess?: (tool: Tool, args: Record<string, unknown>) => void;
+  /** Where tools may read local files; default: the working directory only. */
+  files?: FileRoots;
 }
 
 /** `--tools` adds tools to the chosen toolsets; `--exclude-tools` and `--read-only` take them away. */
@@ -54,7 +61,11 @@ const schemaCache = new WeakMap<Tool, ListedTool>();
 export function listedTool(tool: Tool): ListedTool {
   let listed = schemaCache.get(tool);
   if (!listed) {
-    const { $schema: _, additionalProperties: __, ...inputSchema } = z.toJSONSchema(z.object(tool.input), {
+    const {
+      $schema: _,
+      additionalProperties: __,
+      ...inputSchema
+    } = z.toJSONSchema(z.object(tool.input), {
       target: "draft-7",
       io: "input",
       unrepresentable: "any",
@@ -85,13 +96,17 @@ function slim<T>(node: T): T {
     if (key === "pattern" && "format" in record) continue;
     if (key === "minLength" && value === 1) continue;
     if (key === "propertyNames") continue;
-    out[key] = key === "properties" ? Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, slim(v)])) : slim(value);
+    out[key] =
+      key === "properties"
+        ? Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, slim(v)]))
+        : slim(value);
   }
   return out as T;
 }
 
 export function registerTools(server: McpServer, tools: readonly Tool[], options: RegistryOptions): void {
   const byName = new Map(tools.map((t) => [t.name, t]));
+  const files = options.files ?? new FileRoots(undefined);
   server.server.registerCapabilities({ tools: { listChanged: false } });
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: tools.map(listedTool) }));
   server.server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
@@ -101,11 +116,17 @@ export function registerTools(server: McpServer, tools: readonly Tool[], options
     const ctx: ToolContext = {
       client: options.client,
       signal: extra.signal,
+      readableFile: (path) => files.readable(path),
       progress: async (progress, total, message) => {
         if (token === undefined) return;
         await extra.sendNotification({
           method: "notifications/progress",
-          params: { progressToken: token, progress, ...(total !== undefined && { total }), ...(message && { message }) },
+          params: {
+            progressToken: token,
+            progress,
+            ...(total !== undefined && { total }),
+            ...(message && { message }),
+          },
         });
       },
     };

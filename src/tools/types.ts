@@ -4,6 +4,7 @@
 
 import type { z } from "zod";
 import type { FlownallyClient, HttpMethod } from "../client/http.js";
+import type { ReadableFile } from "../files/roots.js";
 
 export const TOOLSETS = [
   "contacts",
@@ -33,11 +34,26 @@ export interface Hints {
 /** GET: reads nothing but the workspace. */
 export const READ: Hints = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 /** POST that creates or acts: not idempotent. */
-export const CREATE: Hints = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false };
+export const CREATE: Hints = {
+  readOnlyHint: false,
+  destructiveHint: false,
+  idempotentHint: false,
+  openWorldHint: false,
+};
 /** PUT/PATCH or a state change that gives the same result when repeated. */
-export const UPDATE: Hints = { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false };
+export const UPDATE: Hints = {
+  readOnlyHint: false,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+};
 /** DELETE: removes or revokes something. */
-export const DESTRUCTIVE: Hints = { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false };
+export const DESTRUCTIVE: Hints = {
+  readOnlyHint: false,
+  destructiveHint: true,
+  idempotentHint: true,
+  openWorldHint: false,
+};
 /** Reaches people outside the workspace (messages to customers, webhook calls). */
 export const SEND: Hints = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true };
 
@@ -47,6 +63,8 @@ export interface ToolContext {
   signal: AbortSignal;
   /** Sends notifications/progress when the caller asked for it; a no-op otherwise. */
   progress(progress: number, total?: number, message?: string): Promise<void>;
+  /** Real path and size of a local file under the allowed roots; refuses (ToolInputError) anything else. */
+  readableFile(path: string): Promise<ReadableFile>;
 }
 
 /** What a tool returns: data for structuredContent and, optionally, the text the model reads instead of the JSON. */
