@@ -39,11 +39,14 @@ export interface Caller {
 
 export interface Ctx {
   params: Record<string, string>;
-  /** Parsed query: repeated keys become arrays; deepObject keys (customFields[x]=y) become objects. */
+  /** The raw query; read arrays, deepObject objects and booleans with queryList / queryObject / queryBool below. */
   query: URLSearchParams;
   /** Parsed JSON body (undefined when none); multipart requests get `files`/`fields` instead. */
   body: unknown;
-  multipart?: { fields: Record<string, string>; files: Record<string, { filename: string; type: string; data: Buffer }> };
+  multipart?: {
+    fields: Record<string, string>;
+    files: Record<string, { filename: string; type: string; data: Buffer }>;
+  };
   headers: IncomingMessage["headers"];
   caller: Caller;
 }
@@ -74,11 +77,102 @@ export function page<T>(items: readonly T[], query: URLSearchParams, defaultSize
   const token = query.get("pageToken");
   let offset = 0;
   if (token) {
-    const decoded = Number(Buffer.from(token, "base64url").toString("utf8").replace(/^o:/, ""));
-    if (!Number.isInteger(decoded) || decoded < 0) throw badRequest("invalid_page_token", "pageToken is not valid");
-    offset = decoded;
+    // Only tokens this server made (`o:<offset>`) are accepted; anything else is a client bug worth a 400.
+    const decoded = /^o:(\d+)$/.exec(Buffer.from(token, "base64url").toString("utf8"));
+    if (!decoded) throw badRequest("invalid_page_token", "pageToken is not valid: pass nextPageToken unchanged");
+    offset = Number(decoded[1]);
   }
   const slice = items.slice(offset, offset + size);
   const next = offset + size < items.length ? Buffer.from(`o:${offset + size}`).toString("base64url") : undefined;
   return { items: slice, nextPageToken: next, totalSize: items.length };
+}
+
+// ---- Query and body readers (added with the server; the client's query conventions are in client/query.ts) ----
+
+/** An array parameter: the key repeated (`tagIds=a&tagIds=b`) or one comma-separated value. */
+export function queryList(query: URLSearchParams, key: string): string[] {
+  return query
+    .getAll(key)
+    .flatMap((value) => value.split(","))
+    .map((value) => value.trim())
+    .filter((value) => value !== "");
+}
+
+/** A boolean parameter: `true`/`false`, undefined when absent, 422 otherwise. */
+export function queryBool(query: URLSearchParams, key: string): boolean | undefined {
+  const value = query.get(key);
+  if (value === null || value === "") return undefined;
+  if (value === "true") return true;
+  if (value === "false") return false;
+  throw invalid([{ field: key, message: "must be true or false" }]);
+}
+
+/** One of a fixed set of values, or the default when absent; 422 names the allowed values. */
+export function queryEnum<T extends string>(
+  query: URLSearchParams,
+  key: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  const value = query.get(key);
+  if (value === null || value === "") return fallback;
+  const match = allowed.find((candidate) => candidate === value);
+  if (match === undefined) throw invalid([{ field: key, message: `must be one of ${allowed.join(", ")}` }]);
+  return match;
+}
+
+/**
+ * An object parameter in deepObject style (`customFields[lifecycleStage]=customer`). A single
+ * `customFields={"lifecycleStage":"customer"}` JSON value is accepted too, as the reference's curl example sends it.
+ */
+export function queryObject(query: URLSearchParams, key: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  const prefix = `${key}[`;
+  for (const [name, value] of query) {
+    if (name.startsWith(prefix) && name.endsWith("]")) {
+      result[name.slice(prefix.length, -1)] = value;
+    } else if (name === key && value.trim().startsWith("{")) {
+      Object.assign(result, parseJsonQueryObject(key, value));
+    }
+  }
+  return result;
+}
+
+function parseJsonQueryObject(key: string, text: string): Record<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw invalid([{ field: key, message: "must be an object: use key[name]=value" }]);
+  }
+  const result: Record<string, string> = {};
+  if (isRecord(parsed)) {
+    for (const [name, value] of Object.entries(parsed)) result[name] = String(value);
+  }
+  return result;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The JSON body as an object; 422 when it is missing or not an object. */
+export function bodyObject(ctx: Ctx): Record<string, unknown> {
+  if (isRecord(ctx.body)) return ctx.body;
+  throw invalid([{ field: "body", message: "must be a JSON object" }], "The request body must be a JSON object.");
+}
+
+/** An optional string attribute: undefined when absent, 422 when present but not a string. */
+export function optionalString(body: Record<string, unknown>, field: string): string | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string") throw invalid([{ field, message: "must be a string" }]);
+  return value;
+}
+
+/** A required non-blank string attribute (trimmed); 422 otherwise. */
+export function requiredString(body: Record<string, unknown>, field: string): string {
+  const value = optionalString(body, field)?.trim();
+  if (value === undefined || value === "") throw invalid([{ field, message: "is required" }]);
+  return value;
 }
