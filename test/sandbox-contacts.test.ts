@@ -454,8 +454,8 @@ describe("events", () => {
       call("POST", "/events", {
         contactId: ANNA,
         eventTypeName: "order.paid",
-        payload: { orderId: "4827" },
-        idempotencyKey: "order-4827-paid",
+        payload: { orderId: "4819" },
+        idempotencyKey: "order-4819-paid",
       }),
       409,
       "event_already_exists",

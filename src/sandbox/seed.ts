@@ -1,6 +1,7 @@
 // The demo workspace: a Polish retail shop with ~50 contacts, custom fields,
 // tags and recorded order events, matching the API reference's examples
-// (Anna Kowalska, +48123456789, order 4827). Fully deterministic: a fixed-seed
+// (Anna Kowalska, +48123456789; her order 4827 is left unrecorded so the
+// headline example "record that Anna paid order 4827" works). Fully deterministic: a fixed-seed
 // PRNG and fixed timestamps, never the wall clock, so every run sees the same data.
 
 import { createContact } from "./contact-model.js";
@@ -15,7 +16,7 @@ export const DEMO_IDS = {
   anna: "con_01HV8Y5R5RFMS0TFK6PKF9H2S8",
   vipTag: "tag_01HV8Y9R3Q4J6A7M8N9P0Q2S4",
   orderPaid: "evt-type_01HV8ZA9Q4C2B5P6N7R8S9T0V1",
-  annaOrder4827: "evt_01HV8ZB8C3V5N6M7P8Q9R0S1T2",
+  annaOrder4819: "evt_01HV8ZB8C3V5N6M7P8Q9R0S1T2",
 } as const;
 
 const DAY_MS = 86_400_000;
@@ -191,11 +192,11 @@ function seedEvents(store: Store, contacts: Contact[], at: (days: number, minute
       createdAt: "2026-02-15T08:30:00.000Z",
     });
     addEvent(store, {
-      id: DEMO_IDS.annaOrder4827,
+      id: DEMO_IDS.annaOrder4819,
       contactId: anna.id,
       type: orderPaid,
-      payload: { orderId: "4827", total: 129.99, currency: "PLN" },
-      idempotencyKey: "order-4827-paid",
+      payload: { orderId: "4819", total: 129.99, currency: "PLN" },
+      idempotencyKey: "order-4819-paid",
       createdAt: "2026-04-30T10:40:00.000Z",
     });
   }
