@@ -5,12 +5,28 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allTools } from "../src/tools/index.js";
+import { apiKeyCases } from "./cases/api-keys.js";
+import { chatbotCases } from "./cases/chatbots.js";
 import { contactCases } from "./cases/contacts.js";
+import { customFieldCases } from "./cases/custom-fields.js";
+import { eventCases } from "./cases/events.js";
+import { journeyCases } from "./cases/journeys.js";
+import { tagCases } from "./cases/tags.js";
 import type { RequestCase } from "./cases/types.js";
+import { webhookCases } from "./cases/webhooks.js";
 import { json, type Loopback, startLoopback } from "./helpers/loopback.js";
 import { type Connected, connect, TEST_KEY, testConfig, textOf } from "./helpers/mcp.js";
 
-const cases: RequestCase[] = [...contactCases];
+const cases: RequestCase[] = [
+  ...contactCases,
+  ...tagCases,
+  ...customFieldCases,
+  ...eventCases,
+  ...webhookCases,
+  ...journeyCases,
+  ...chatbotCases,
+  ...apiKeyCases,
+];
 
 interface SpecOperation {
   tool: string;

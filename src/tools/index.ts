@@ -1,6 +1,22 @@
 // The catalogue: every tool definition, grouped as the API reference groups them.
 
+import { apiKeyTools } from "./api-keys/index.js";
+import { chatbotTools } from "./chatbots/index.js";
 import { contactTools } from "./contacts/index.js";
+import { customFieldTools } from "./custom-fields/index.js";
+import { eventTools } from "./events/index.js";
+import { journeyTools } from "./journeys/index.js";
+import { tagTools } from "./tags/index.js";
 import type { Tool } from "./types.js";
+import { webhookTools } from "./webhooks/index.js";
 
-export const allTools: readonly Tool[] = [...contactTools];
+export const allTools: readonly Tool[] = [
+  ...contactTools,
+  ...tagTools,
+  ...customFieldTools,
+  ...eventTools,
+  ...webhookTools,
+  ...journeyTools,
+  ...chatbotTools,
+  ...apiKeyTools,
+];

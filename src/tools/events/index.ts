@@ -1,0 +1,140 @@
+// Events: customer moments (order paid, signup) recorded against contacts,
+// and the event types that name and validate them. Journeys react to events.
+
+import { z } from "zod";
+import { contactId, eventTypeId, id, openObject, paging } from "../params.js";
+import { CREATE, DESTRUCTIVE, defineTool, READ, UPDATE } from "../types.js";
+
+const eventTypeName = z.string().min(1).describe("Event type name (from list_event_types)");
+const payload = openObject("Event data").optional();
+// Both create tools send this as the Idempotency-Key header too (see registry).
+const idempotencyKey = z.string().min(1).optional().describe("Dedup key; repeats get 409");
+const payloadSchema = openObject("JSON Schema for payloads").optional();
+const eventFilter = { eventTypeId: eventTypeId.optional() };
+
+export const eventTools = [
+  defineTool({
+    name: "list_event_types",
+    toolset: "events",
+    title: "List event types",
+    description: "List predefined and custom event types.",
+    scopes: ["event_type:list"],
+    method: "GET",
+    path: "/event-types",
+    input: { ...paging },
+    query: ["pageSize", "pageToken"],
+    hints: READ,
+  }),
+  defineTool({
+    name: "create_event_type",
+    toolset: "events",
+    title: "Create event type",
+    description: "Create a custom event type.",
+    scopes: ["event_type:create"],
+    method: "POST",
+    path: "/event-types",
+    input: {
+      name: z.string().min(1).describe("Type name, e.g. order.paid"),
+      description: z.string().optional().describe("Meaning"),
+      payloadSchema,
+    },
+    hints: CREATE,
+  }),
+  defineTool({
+    name: "get_event_type",
+    toolset: "events",
+    title: "Get event type",
+    description: "Get one event type.",
+    scopes: ["event_type:read"],
+    method: "GET",
+    path: "/event-types/{id}",
+    input: { id: eventTypeId },
+    hints: READ,
+  }),
+  defineTool({
+    name: "update_event_type",
+    toolset: "events",
+    title: "Update event type",
+    description: "Update an event type; schema changes must stay backward-compatible.",
+    scopes: ["event_type:update"],
+    method: "PATCH",
+    path: "/event-types/{id}",
+    input: {
+      id: eventTypeId,
+      name: z.string().min(1).optional().describe("New name"),
+      description: z.string().optional().describe("New description"),
+      payloadSchema,
+    },
+    hints: UPDATE,
+  }),
+  defineTool({
+    name: "delete_event_type",
+    toolset: "events",
+    title: "Delete event type",
+    description: "Delete a custom event type that has no events.",
+    scopes: ["event_type:delete"],
+    method: "DELETE",
+    path: "/event-types/{id}",
+    input: { id: eventTypeId },
+    hints: DESTRUCTIVE,
+  }),
+  defineTool({
+    name: "list_events",
+    toolset: "events",
+    title: "List events",
+    description: "List events across contacts.",
+    scopes: ["event:list"],
+    method: "GET",
+    path: "/events",
+    input: { ...paging, ...eventFilter },
+    query: ["pageSize", "pageToken", "eventTypeId"],
+    hints: READ,
+  }),
+  defineTool({
+    name: "create_event",
+    toolset: "events",
+    title: "Create event",
+    description: "Record an event by type name; prefer create_contact_event.",
+    scopes: ["event:create"],
+    method: "POST",
+    path: "/events",
+    input: { contactId, eventTypeName, payload, idempotencyKey },
+    hints: CREATE,
+    idempotencyKey: true,
+  }),
+  defineTool({
+    name: "get_event",
+    toolset: "events",
+    title: "Get event",
+    description: "Get one recorded event.",
+    scopes: ["event:read"],
+    method: "GET",
+    path: "/events/{id}",
+    input: { id: id("Event", "list_events") },
+    hints: READ,
+  }),
+  defineTool({
+    name: "list_contact_events",
+    toolset: "events",
+    title: "List contact events",
+    description: "List a contact's event timeline.",
+    scopes: ["event:list"],
+    method: "GET",
+    path: "/contacts/{contactId}/events",
+    input: { contactId, ...paging, ...eventFilter },
+    query: ["pageSize", "pageToken", "eventTypeId"],
+    hints: READ,
+  }),
+  defineTool({
+    name: "create_contact_event",
+    toolset: "events",
+    title: "Record contact event",
+    description: "Record an event for a contact; journeys may react.",
+    scopes: ["event:create"],
+    method: "POST",
+    path: "/contacts/{contactId}/events",
+    input: { contactId, name: eventTypeName, payload, idempotencyKey },
+    hints: CREATE,
+    idempotencyKey: true,
+  }),
+];
