@@ -6,13 +6,18 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allTools } from "../src/tools/index.js";
 import { apiKeyCases } from "./cases/api-keys.js";
+import { billingCases } from "./cases/billing.js";
 import { chatbotCases } from "./cases/chatbots.js";
 import { contactCases } from "./cases/contacts.js";
 import { customFieldCases } from "./cases/custom-fields.js";
 import { eventCases } from "./cases/events.js";
+import { inboxCases } from "./cases/inboxes.js";
 import { journeyCases } from "./cases/journeys.js";
+import { messagingCases } from "./cases/messaging.js";
 import { tagCases } from "./cases/tags.js";
+import { teamCases } from "./cases/teams.js";
 import type { RequestCase } from "./cases/types.js";
+import { userCases } from "./cases/users.js";
 import { webhookCases } from "./cases/webhooks.js";
 import { json, type Loopback, startLoopback } from "./helpers/loopback.js";
 import { type Connected, connect, TEST_KEY, testConfig, textOf } from "./helpers/mcp.js";
@@ -26,6 +31,11 @@ const cases: RequestCase[] = [
   ...journeyCases,
   ...chatbotCases,
   ...apiKeyCases,
+  ...messagingCases,
+  ...inboxCases,
+  ...teamCases,
+  ...userCases,
+  ...billingCases,
 ];
 
 interface SpecOperation {

@@ -1,0 +1,90 @@
+// Inboxes: the connected channels that send and receive customer messages.
+
+import { z } from "zod";
+import { inboxId, teamId } from "../params.js";
+import { CREATE, DESTRUCTIVE, defineTool, READ, UPDATE } from "../types.js";
+
+export const inboxTools = [
+  defineTool({
+    name: "list_inboxes",
+    toolset: "inboxes",
+    title: "List inboxes",
+    description: "List connected channels; an inbox id is the sender of send_message.",
+    scopes: ["inbox:list"],
+    method: "GET",
+    path: "/inboxes",
+    input: {},
+    hints: READ,
+  }),
+  defineTool({
+    name: "create_inbox",
+    toolset: "inboxes",
+    title: "Create inbox",
+    description: "Connect a channel, e.g. a WhatsApp number, as an inbox.",
+    scopes: ["inbox:create"],
+    method: "POST",
+    path: "/inboxes",
+    // The reference names CreateInboxRequest without its attributes: these are the ones its prose implies.
+    input: {
+      channel: z.string().optional().describe("e.g. whatsapp"),
+      wabaId: z.string().optional().describe("WhatsApp Business Account id"),
+      phoneNumberId: z.string().optional().describe("From list_waba_phone_numbers"),
+    },
+    hints: CREATE,
+  }),
+  defineTool({
+    name: "delete_inbox",
+    toolset: "inboxes",
+    title: "Delete inbox",
+    description: "Disconnect an inbox; it stops sending and receiving.",
+    scopes: ["inbox:delete"],
+    method: "DELETE",
+    path: "/inboxes/{id}",
+    input: { id: inboxId },
+    hints: DESTRUCTIVE,
+  }),
+  defineTool({
+    name: "set_inbox_team",
+    toolset: "inboxes",
+    title: "Set inbox team",
+    description: "Route an inbox's new conversations to a team.",
+    scopes: ["inbox:update"],
+    method: "PUT",
+    path: "/inboxes/{id}/team",
+    input: { id: inboxId, teamId },
+    hints: UPDATE,
+  }),
+  defineTool({
+    name: "clear_inbox_team",
+    toolset: "inboxes",
+    title: "Clear inbox team",
+    description: "Remove an inbox's team routing; the workspace fallback applies.",
+    scopes: ["inbox:update"],
+    method: "DELETE",
+    path: "/inboxes/{id}/team",
+    input: { id: inboxId },
+    hints: DESTRUCTIVE,
+  }),
+  defineTool({
+    name: "list_whatsapp_templates",
+    toolset: "inboxes",
+    title: "List WhatsApp templates",
+    description: "An inbox's approved and pending templates, for template content.",
+    scopes: ["inbox:read"],
+    method: "GET",
+    path: "/inboxes/{id}/whatsapp/templates",
+    input: { id: inboxId },
+    hints: READ,
+  }),
+  defineTool({
+    name: "list_waba_phone_numbers",
+    toolset: "inboxes",
+    title: "List WABA phone numbers",
+    description: "WhatsApp numbers that create_inbox can connect.",
+    scopes: ["inbox:create"],
+    method: "GET",
+    path: "/whatsapp/{wabaId}/phone-numbers",
+    input: { wabaId: z.string().min(1).describe("WhatsApp Business Account id") },
+    hints: READ,
+  }),
+];

@@ -1,0 +1,5 @@
+import type { RequestCase } from "./types.js";
+
+export const billingCases: RequestCase[] = [
+  { tool: "get_billing_status", args: {}, method: "GET", path: "/billing/status" },
+];
