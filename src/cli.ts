@@ -3,7 +3,7 @@
 // build the server and serve it over stdio or HTTP.
 
 import { FlownallyClient } from "./client/http.js";
-import { ConfigError, type Config, parseCli, USAGE } from "./config.js";
+import { type Config, ConfigError, parseCli, USAGE } from "./config.js";
 import { addSecret, log } from "./log.js";
 import { createServer } from "./server.js";
 import { serveStdio } from "./transports/stdio.js";
@@ -30,7 +30,9 @@ async function main(): Promise<void> {
     config = { ...config, apiKey: sandbox.apiKey, baseUrl: sandbox.baseUrl };
     log(`SANDBOX mode: a simulated demo workspace at ${sandbox.baseUrl}; nothing reaches Flownally.`);
   } else if (!config.apiKey && !config.http) {
-    process.stderr.write("flownally-mcp: FLOWNALLY_API_KEY is not set; set it to a Flownally API key, or run with --sandbox to try the demo workspace.\n");
+    process.stderr.write(
+      "flownally-mcp: FLOWNALLY_API_KEY is not set; set it to a Flownally API key, or run with --sandbox to try the demo workspace.\n",
+    );
     process.exit(2);
   }
   addSecret(config.apiKey);
@@ -40,6 +42,9 @@ async function main(): Promise<void> {
     apiKey: config.apiKey ?? "",
     userAgent: USER_AGENT,
     timeoutMs: config.timeoutMs,
+    maxRetries: config.maxRetries,
+    retryDeadlineMs: config.retryDeadlineMs,
+    maxConcurrency: config.maxConcurrency,
   });
   const onClose = async (): Promise<void> => {
     await client.close();
@@ -48,7 +53,9 @@ async function main(): Promise<void> {
   await serveStdio(createServer(config, { client }), onClose);
 }
 
-process.on("unhandledRejection", (reason) => log(`unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}`));
+process.on("unhandledRejection", (reason) =>
+  log(`unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}`),
+);
 main().catch((err: unknown) => {
   log(`fatal: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);

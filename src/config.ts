@@ -7,12 +7,23 @@ import { TOOLSETS, type Toolset } from "./tools/types.js";
 export const DEFAULT_BASE_URL = "https://api.flownally.com/v1";
 
 /** The toolsets served when none are chosen: the everyday CRM jobs. */
-export const DEFAULT_TOOLSETS: readonly Toolset[] = ["contacts", "tags", "custom_fields", "events", "messaging", "workflows"];
+export const DEFAULT_TOOLSETS: readonly Toolset[] = [
+  "contacts",
+  "tags",
+  "custom_fields",
+  "events",
+  "messaging",
+  "workflows",
+];
 
 export interface Config {
   apiKey: string | undefined;
   baseUrl: string;
   timeoutMs: number;
+  /** Attempts after the first for what is safe to retry. */
+  maxRetries: number;
+  retryDeadlineMs: number;
+  maxConcurrency: number;
   toolsets: readonly Toolset[] | "all";
   tools: readonly string[] | undefined;
   excludeTools: readonly string[] | undefined;
@@ -52,7 +63,10 @@ Options:
 Environment:
   FLOWNALLY_API_KEY         Service-account API key (required unless --sandbox)
   FLOWNALLY_BASE_URL        API base URL (default ${DEFAULT_BASE_URL})
-  FLOWNALLY_TIMEOUT_MS      Per-request timeout in ms (default 30000)
+  FLOWNALLY_TIMEOUT_MS      Timeout of each attempt in ms (default 30000)
+  FLOWNALLY_MAX_RETRIES     Retries after the first attempt, for reads and idempotent writes (default 2)
+  FLOWNALLY_RETRY_DEADLINE_MS  No retry past this many ms from the first attempt (default 60000)
+  FLOWNALLY_MAX_CONCURRENCY Requests in flight to the API at once (default 16)
   FLOWNALLY_FILE_ROOTS      Folders files may be read from, separated by "${delimiter}" (default: the client's roots, else the working directory)
 `;
 
@@ -60,11 +74,21 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 export function parseCli(argv: readonly string[], env: Env): CliCommand {
   const flags = new Map<string, string | true>();
-  const valued = new Set(["--toolsets", "--tools", "--exclude-tools", "--tool-mode", "--max-result-tokens", "--host", "--port"]);
+  const valued = new Set([
+    "--toolsets",
+    "--tools",
+    "--exclude-tools",
+    "--tool-mode",
+    "--max-result-tokens",
+    "--host",
+    "--port",
+  ]);
   const switches = new Set(["--sandbox", "--read-only", "--http", "--stateless", "--help", "-h", "--version", "-v"]);
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i] ?? "";
-    const [name, inline] = raw.includes("=") ? [raw.slice(0, raw.indexOf("=")), raw.slice(raw.indexOf("=") + 1)] : [raw, undefined];
+    const [name, inline] = raw.includes("=")
+      ? [raw.slice(0, raw.indexOf("=")), raw.slice(raw.indexOf("=") + 1)]
+      : [raw, undefined];
     if (switches.has(name)) flags.set(name, true);
     else if (valued.has(name)) {
       const value = inline ?? argv[++i];
@@ -82,16 +106,23 @@ export function parseCli(argv: readonly string[], env: Env): CliCommand {
   const bool = (flag: string, envName: string): boolean =>
     flags.has(flag) || /^(1|true|yes)$/i.test(env[envName] ?? "");
   const list = (value: string | undefined): string[] | undefined =>
-    value === undefined ? undefined : value.split(",").map((s) => s.trim()).filter(Boolean);
+    value === undefined
+      ? undefined
+      : value
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean);
   const int = (value: string | undefined, name: string, fallback: number, min: number, max: number): number => {
     if (value === undefined) return fallback;
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new ConfigError(`${name} must be an integer from ${min} to ${max}`);
     return n;
   };
 
   const toolMode = str("--tool-mode", "FLOWNALLY_TOOL_MODE") ?? "operations";
-  if (toolMode !== "operations" && toolMode !== "discovery") throw new ConfigError("--tool-mode must be operations or discovery");
+  if (toolMode !== "operations" && toolMode !== "discovery")
+    throw new ConfigError("--tool-mode must be operations or discovery");
   const baseUrl = env.FLOWNALLY_BASE_URL || DEFAULT_BASE_URL;
   if (!/^https?:\/\/[^/]/.test(baseUrl)) throw new ConfigError("FLOWNALLY_BASE_URL must be an http(s) URL");
   const roots = env.FLOWNALLY_FILE_ROOTS;
@@ -102,6 +133,9 @@ export function parseCli(argv: readonly string[], env: Env): CliCommand {
       apiKey: env.FLOWNALLY_API_KEY || undefined,
       baseUrl,
       timeoutMs: int(env.FLOWNALLY_TIMEOUT_MS, "FLOWNALLY_TIMEOUT_MS", 30_000, 100, 600_000),
+      maxRetries: int(env.FLOWNALLY_MAX_RETRIES, "FLOWNALLY_MAX_RETRIES", 2, 0, 10),
+      retryDeadlineMs: int(env.FLOWNALLY_RETRY_DEADLINE_MS, "FLOWNALLY_RETRY_DEADLINE_MS", 60_000, 0, 3_600_000),
+      maxConcurrency: int(env.FLOWNALLY_MAX_CONCURRENCY, "FLOWNALLY_MAX_CONCURRENCY", 16, 1, 256),
       toolsets: parseToolsets(str("--toolsets", "FLOWNALLY_TOOLSETS")),
       tools: list(str("--tools", "FLOWNALLY_TOOLS")),
       excludeTools: list(str("--exclude-tools", "FLOWNALLY_EXCLUDE_TOOLS")),
@@ -129,7 +163,10 @@ export function parseCli(argv: readonly string[], env: Env): CliCommand {
 
 function parseToolsets(value: string | undefined): readonly Toolset[] | "all" {
   if (value === undefined || value.trim() === "" || value.trim() === "default") return DEFAULT_TOOLSETS;
-  const names = value.split(",").map((s) => s.trim()).filter(Boolean);
+  const names = value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (names.includes("all")) return "all";
   const out = new Set<Toolset>();
   for (const name of names) {

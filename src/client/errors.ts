@@ -5,6 +5,11 @@
 
 export type ApiErrorKind = "http" | "timeout" | "network" | "bad_response" | "aborted";
 
+/** The one thing read from response headers: a case-insensitive lookup (a fetch `Headers` fits). */
+export interface HeaderLookup {
+  get(name: string): string | null;
+}
+
 export interface FieldViolation {
   field: string;
   message: string;
@@ -44,18 +49,21 @@ export class ApiError extends Error {
   }
 
   /** Builds the error for a failed response from its status, headers and raw body text. */
-  static fromResponse(status: number, headers: Headers, bodyText: string): ApiError {
+  static fromResponse(status: number, headers: HeaderLookup, bodyText: string): ApiError {
     const requestId = headers.get("x-request-id") ?? undefined;
     const retryAfterMs = parseRetryAfter(headers.get("retry-after"));
     const problem = parseJsonObject(bodyText);
     if (!problem) {
-      const looksHtml = /^\s*</.test(bodyText);
+      // A proxy's or load balancer's page: say what came, never echo it.
+      const what =
+        bodyText.trim() === "" ? "an empty body" : /^\s*</.test(bodyText) ? "an HTML page" : "a non-JSON body";
       return new ApiError({
         kind: "http",
         status,
         requestId,
         retryAfterMs,
-        message: `HTTP ${status} with ${bodyText.trim() === "" ? "an empty body" : looksHtml ? "an HTML page" : "a non-JSON body"}`,
+        detail: `the API answered ${what}, not a problem detail`,
+        message: `HTTP ${status} with ${what}`,
       });
     }
     const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Agent, type Dispatcher, type FormData, request } from "undici";
-import { ApiError } from "./errors.js";
+import { ApiError, type HeaderLookup } from "./errors.js";
 import { Limiter } from "./limit.js";
 import { type QueryValue, toSearchParams } from "./query.js";
 import { defaultRetryPolicy, isRetryable, type RetryPolicy, retryDelay } from "./retry.js";
@@ -16,9 +16,18 @@ export interface ClientOptions {
   baseUrl: string;
   apiKey: string;
   userAgent: string;
+  /** Per attempt, from sending to the last byte of the answer (FLOWNALLY_TIMEOUT_MS). */
   timeoutMs?: number;
+  /** Requests in flight at once, per client (FLOWNALLY_MAX_CONCURRENCY). */
   maxConcurrency?: number;
+  /** Attempts after the first (FLOWNALLY_MAX_RETRIES). */
+  maxRetries?: number;
+  /** Total time from the first attempt within which retries happen (FLOWNALLY_RETRY_DEADLINE_MS). */
+  retryDeadlineMs?: number;
+  /** Back-off tuning; tests shorten it. */
   retry?: Partial<RetryPolicy>;
+  /** Largest answer read, in bytes; a bigger one is a bad response, not an out-of-memory. */
+  maxResponseBytes?: number;
   /** undici dispatcher to use instead of the built-in keep-alive pool (tests pass a MockAgent). */
   dispatcher?: Dispatcher;
 }
@@ -44,48 +53,93 @@ export interface ApiResponse {
   requestId: string | undefined;
 }
 
+/** What every attempt of one request sends, built once so retries repeat it byte for byte. */
+interface Prepared {
+  method: HttpMethod;
+  url: string;
+  headers: Record<string, string>;
+  body: string | FormData | null;
+  idempotencyKey: string | undefined;
+}
+
+/** Shortest retried attempt worth making when the deadline is near. */
+const MIN_ATTEMPT_MS = 100;
+/** How long close() lets requests in flight finish before cutting them off. */
+const CLOSE_GRACE_MS = 1_000;
+
 export class FlownallyClient {
   private readonly base: string;
   private readonly dispatcher: Dispatcher;
   private readonly limiter: Limiter;
   private readonly retry: RetryPolicy;
   private readonly timeoutMs: number;
+  private readonly maxResponseBytes: number;
 
   constructor(private readonly options: ClientOptions) {
     // Keep the base's path prefix (https://host/v1 or http://127.0.0.1:1234/api/v1).
     this.base = options.baseUrl.replace(/\/+$/, "");
     this.timeoutMs = options.timeoutMs ?? 30_000;
-    this.retry = { ...defaultRetryPolicy, ...options.retry };
+    this.retry = {
+      ...defaultRetryPolicy,
+      ...(options.maxRetries !== undefined && { maxRetries: options.maxRetries }),
+      ...(options.retryDeadlineMs !== undefined && { deadlineMs: options.retryDeadlineMs }),
+      ...options.retry,
+    };
+    this.maxResponseBytes = options.maxResponseBytes ?? 50 * 1024 * 1024;
     const max = options.maxConcurrency ?? 16;
     this.limiter = new Limiter(max);
-    this.dispatcher = options.dispatcher ?? new Agent({ connections: max, keepAliveTimeout: 10_000, pipelining: 1 });
+    this.dispatcher =
+      options.dispatcher ??
+      new Agent({
+        connections: max,
+        keepAliveTimeout: 10_000,
+        pipelining: 1,
+        // Our per-attempt timeout governs; undici's own (300 s by default) must not outlast it.
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+      });
   }
 
   get baseUrl(): string {
     return this.base;
   }
 
+  /** Requests running and queued right now. */
+  get inFlight(): { active: number; waiting: number } {
+    return this.limiter.stats;
+  }
+
+  /**
+   * Sends a request, retrying what is safe to retry (see retry.ts) within the
+   * attempt count and the deadline. Always settles: with the answer, or with an
+   * ApiError (kind "aborted" once the caller's signal fires, at once).
+   */
   async request(req: ApiRequest): Promise<ApiResponse> {
+    const prepared = this.prepare(req);
+    const { signal } = req;
     const started = Date.now();
-    for (let attempt = 1; ; attempt++) {
+    let timeoutMs = this.timeoutMs;
+    for (let retries = 0; ; retries++) {
+      let error: ApiError;
       try {
-        return await this.limiter.run(() => this.attempt(req), req.signal);
+        return await this.limiter.run(() => this.attempt(prepared, signal, timeoutMs), signal);
       } catch (err) {
-        const error = toApiError(err, req.signal);
-        if (
-          attempt >= this.retry.maxAttempts ||
-          req.signal?.aborted ||
-          !isRetryable(req.method, req.idempotencyKey !== undefined, error)
-        )
-          throw error;
-        const delay = retryDelay(this.retry, attempt, error);
-        if (Date.now() - started + delay > this.retry.deadlineMs) throw error;
-        try {
-          await sleep(delay, undefined, req.signal ? { signal: req.signal } : undefined);
-        } catch {
-          throw toApiError(req.signal?.reason, req.signal);
-        }
+        error = toApiError(err, signal, timeoutMs);
       }
+      if (error.kind === "aborted") throw error;
+      if (retries >= this.retry.maxRetries || !isRetryable(req.method, prepared.idempotencyKey !== undefined, error))
+        throw error;
+      const delay = retryDelay(this.retry, retries + 1, error);
+      if (delay === undefined) throw error;
+      const remaining = this.retry.deadlineMs - (Date.now() - started) - delay;
+      if (remaining < Math.min(this.timeoutMs, MIN_ATTEMPT_MS)) throw error;
+      try {
+        await sleep(delay, undefined, signal ? { signal } : undefined);
+      } catch {
+        throw cancelled();
+      }
+      // The deadline bounds the retried attempts too, not only when they start.
+      timeoutMs = Math.min(this.timeoutMs, remaining);
     }
   }
 
@@ -102,13 +156,16 @@ export class FlownallyClient {
     } while (pageToken);
   }
 
+  /** Lets requests in flight finish for a moment, then cuts them off, so shutdown never waits on a hung API. */
   async close(): Promise<void> {
-    if (!this.options.dispatcher) await this.dispatcher.close();
+    if (this.options.dispatcher) return;
+    const closed = this.dispatcher.close();
+    const timer = sleep(CLOSE_GRACE_MS, "timeout", { ref: false });
+    if ((await Promise.race([closed.then(() => "closed"), timer])) === "timeout") await this.dispatcher.destroy();
   }
 
-  private async attempt(req: ApiRequest): Promise<ApiResponse> {
+  private prepare(req: ApiRequest): Prepared {
     const search = req.query ? toSearchParams(req.query).toString() : "";
-    const url = `${this.base}${req.path}${search ? `?${search}` : ""}`;
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.options.apiKey}`,
       accept: "application/json",
@@ -121,33 +178,81 @@ export class FlownallyClient {
       headers["content-type"] = "application/json";
       body = JSON.stringify(req.body);
     }
-    if (req.idempotencyKey) headers["idempotency-key"] = req.idempotencyKey;
+    const idempotencyKey = req.idempotencyKey || undefined;
+    if (idempotencyKey !== undefined) headers["idempotency-key"] = idempotencyKey;
+    return {
+      method: req.method,
+      url: `${this.base}${req.path}${search ? `?${search}` : ""}`,
+      headers,
+      body,
+      idempotencyKey,
+    };
+  }
 
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
-    const res = await request(url, { method: req.method, headers, body, signal, dispatcher: this.dispatcher });
-    const text = await res.body.text();
-    const responseHeaders = new Headers();
-    for (const [k, v] of Object.entries(res.headers)) {
-      if (typeof v === "string") responseHeaders.set(k, v);
-      else if (Array.isArray(v)) responseHeaders.set(k, v.join(", "));
+  private async attempt(p: Prepared, callerSignal: AbortSignal | undefined, timeoutMs: number): Promise<ApiResponse> {
+    // One signal for undici: the caller's cancellation or this attempt's timeout,
+    // whichever comes first; undici then closes the connection and destroys the body.
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
+    const res = await request(p.url, {
+      method: p.method,
+      headers: p.headers,
+      body: p.body,
+      signal,
+      dispatcher: this.dispatcher,
+    });
+    const text = await readText(res.body, this.maxResponseBytes, res.statusCode);
+    const headers = headerLookup(res.headers);
+    const requestId = headers.get("x-request-id") ?? undefined;
+    if (res.statusCode >= 300 && res.statusCode < 400) {
+      throw new ApiError({
+        kind: "bad_response",
+        status: res.statusCode,
+        requestId,
+        message: `HTTP ${res.statusCode} redirect instead of an answer; check FLOWNALLY_BASE_URL`,
+      });
     }
-    const requestId = responseHeaders.get("x-request-id") ?? undefined;
-    if (res.statusCode < 200 || res.statusCode >= 300) {
-      throw ApiError.fromResponse(res.statusCode, responseHeaders, text);
-    }
-    return { status: res.statusCode, data: parseSuccessBody(res.statusCode, responseHeaders, text), requestId };
+    if (res.statusCode < 200 || res.statusCode >= 300) throw ApiError.fromResponse(res.statusCode, headers, text);
+    return { status: res.statusCode, data: parseSuccessBody(res.statusCode, headers, text), requestId };
   }
 }
 
-function parseSuccessBody(status: number, headers: Headers, text: string): unknown {
+/** Reads the whole body as UTF-8, refusing (and destroying) one larger than `max` bytes. */
+async function readText(body: AsyncIterable<Buffer>, max: number, status: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    // Leaving the loop by throwing destroys the stream, so the rest is not downloaded.
+    if (size > max)
+      throw new ApiError({ kind: "bad_response", status, message: `HTTP ${status} with an answer over ${max} bytes` });
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function headerLookup(raw: Readonly<Record<string, string | string[] | undefined>>): HeaderLookup {
+  return {
+    get: (name) => {
+      const value = raw[name];
+      return Array.isArray(value) ? value.join(", ") : (value ?? null);
+    },
+  };
+}
+
+function parseSuccessBody(status: number, headers: HeaderLookup, text: string): unknown {
   if (text.trim() === "") {
     if (status === 204 || status === 202 || status === 205) return undefined;
-    throw new ApiError({ kind: "bad_response", status, message: `HTTP ${status} with an empty body where JSON was due` });
+    throw new ApiError({
+      kind: "bad_response",
+      status,
+      message: `HTTP ${status} with an empty body where JSON was due`,
+    });
   }
   const type = headers.get("content-type") ?? "";
-  if (type !== "" && !/json/i.test(type)) {
-    throw new ApiError({ kind: "bad_response", status, message: `HTTP ${status} answered ${type.split(";")[0]}, not JSON` });
+  if (type !== "" && !/\bjson\b/i.test(type)) {
+    const what = /html/i.test(type) ? "an HTML page" : `${type.split(";")[0]?.trim() || "a non-JSON body"}`;
+    throw new ApiError({ kind: "bad_response", status, message: `HTTP ${status} answered ${what}, not JSON` });
   }
   try {
     return JSON.parse(text);
@@ -156,16 +261,33 @@ function parseSuccessBody(status: number, headers: Headers, text: string): unkno
   }
 }
 
-function toApiError(err: unknown, callerSignal: AbortSignal | undefined): ApiError {
+function cancelled(): ApiError {
+  return new ApiError({ kind: "aborted", message: "request cancelled" });
+}
+
+/**
+ * Names what went wrong with an attempt. The caller's cancellation wins over
+ * everything; otherwise an abort can only be this attempt's own timeout.
+ */
+function toApiError(err: unknown, callerSignal: AbortSignal | undefined, timeoutMs: number): ApiError {
+  if (callerSignal?.aborted) return cancelled();
   if (err instanceof ApiError) return err;
-  if (callerSignal?.aborted) return new ApiError({ kind: "aborted", message: "request cancelled" });
-  const name = err instanceof Error ? err.name : "";
-  if (name === "TimeoutError" || (err instanceof Error && /timeout/i.test(err.message) && name !== "AbortError")) {
-    return new ApiError({ kind: "timeout", message: "the API did not answer in time" });
+  const name = err instanceof Error || err instanceof DOMException ? err.name : "";
+  const code = err && typeof err === "object" && "code" in err && typeof err.code === "string" ? err.code : "";
+  if (name === "TimeoutError" || name === "AbortError" || /TIMEOUT/.test(code) || /Timeout/.test(name)) {
+    const connect = code === "UND_ERR_CONNECT_TIMEOUT";
+    return new ApiError({
+      kind: "timeout",
+      message: connect
+        ? "could not connect to the API in time"
+        : `the API did not answer within ${formatMs(timeoutMs)}`,
+    });
   }
-  if (name === "AbortError") return new ApiError({ kind: "timeout", message: "the API did not answer in time" });
-  const code = err && typeof err === "object" && "code" in err ? String((err as { code: unknown }).code) : "";
   return new ApiError({ kind: "network", message: `could not reach the API${code ? ` (${code})` : ""}` });
+}
+
+function formatMs(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
 }
 
 /** A fresh key for a write that must not happen twice; reused across its retries. */

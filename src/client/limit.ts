@@ -1,11 +1,19 @@
 // A counting semaphore: at most `max` requests to the API are in flight per
-// process, so bulk work queues here instead of flooding the API.
+// process, so bulk work queues here instead of flooding the API. A waiter whose
+// signal aborts leaves the queue at once; a slot is always given back.
 
 export class Limiter {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
 
-  constructor(private readonly max: number) {}
+  constructor(private readonly max: number) {
+    if (!Number.isInteger(max) || max < 1) throw new RangeError("concurrency must be a positive integer");
+  }
+
+  /** Requests running now and waiting for a slot (for tests and diagnostics). */
+  get stats(): { active: number; waiting: number } {
+    return { active: this.active, waiting: this.waiting.length };
+  }
 
   async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     await this.acquire(signal);
@@ -17,6 +25,7 @@ export class Limiter {
   }
 
   private acquire(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.active < this.max) {
       this.active++;
       return Promise.resolve();

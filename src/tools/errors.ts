@@ -48,7 +48,7 @@ export function describeInvalidArguments(error: z.ZodError): string {
 function describeApiError(err: ApiError, tool: Tool, args: Readonly<Record<string, unknown>>): string {
   switch (err.kind) {
     case "timeout":
-      return `Timed out — the Flownally API did not answer in time. Safe to retry${tool.hints.readOnlyHint ? "" : " after checking whether the change was made"}.`;
+      return `Timed out — ${err.message}. Safe to retry${tool.hints.readOnlyHint ? "" : " after checking whether the change was made"}.`;
     case "network":
       return `Network error — ${err.message}. Check FLOWNALLY_BASE_URL and the connection, then retry.`;
     case "aborted":
@@ -66,7 +66,8 @@ function describeApiError(err: ApiError, tool: Tool, args: Readonly<Record<strin
 
 function nextStep(status: number, err: ApiError, tool: Tool, args: Readonly<Record<string, unknown>>): string {
   if (status === 401) return "Check FLOWNALLY_API_KEY: it is missing, wrong or revoked.";
-  if (status === 403) return `This key lacks scope ${tool.scopes.join(" or ")} (needed by ${tool.name}), or its role may not do this.`;
+  if (status === 403)
+    return `This key lacks scope ${tool.scopes.join(" or ")} (needed by ${tool.name}), or its role may not do this.`;
   if (status === 404) {
     const ids = Object.entries(args)
       .filter(([k, v]) => typeof v === "string" && (k === "id" || k.endsWith("Id")) && tool.path?.includes(`{${k}}`))

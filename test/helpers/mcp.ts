@@ -22,12 +22,19 @@ export interface Connected {
   call(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;
 }
 
-export async function connect(config: Config, clientOptions: ConstructorParameters<typeof Client>[1] = {}): Promise<Connected> {
+export async function connect(
+  config: Config,
+  clientOptions: ConstructorParameters<typeof Client>[1] = {},
+): Promise<Connected> {
   const api = new FlownallyClient({
     baseUrl: config.baseUrl,
     apiKey: config.apiKey ?? "",
     userAgent: "flownally-mcp/test",
     timeoutMs: config.timeoutMs,
+    maxRetries: config.maxRetries,
+    retryDeadlineMs: config.retryDeadlineMs,
+    maxConcurrency: config.maxConcurrency,
+    // Short back-off keeps tests fast; Retry-After is still honoured as sent.
     retry: { baseDelayMs: 5, maxDelayMs: 50 },
   });
   const server = createServer(config, { client: api });
