@@ -1,0 +1,136 @@
+// import_contacts: checks a CSV locally (streaming), uploads it as multipart,
+// and optionally waits for the background import with progress notifications.
+
+import { createReadStream, openAsBlob } from "node:fs";
+import { basename } from "node:path";
+import { Readable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
+// undici's FormData, the type the client sends; the global one is a different class under Node 20.
+import { FormData } from "undici";
+import { z } from "zod";
+import { ApiError } from "../../client/errors.js";
+import { apiPath } from "../../client/path.js";
+import { type CsvReport, checkCsv, type FieldRef } from "../../files/csv-check.js";
+import { ToolInputError } from "../errors.js";
+import { CREATE, defineTool, type ToolContext } from "../types.js";
+
+const WAIT_BUDGET_MS = 5 * 60_000;
+const FIRST_POLL_MS = 250;
+const MAX_POLL_MS = 5_000;
+const MAX_ROW_ERRORS = 50;
+
+interface ImportStatus {
+  importId?: string;
+  status?: string;
+  totalRows?: number;
+  successCount?: number;
+  failedCount?: number;
+  errors?: unknown[];
+}
+
+export const importContacts = defineTool({
+  name: "import_contacts",
+  toolset: "contacts",
+  title: "Import contacts from CSV",
+  description:
+    "Check a contacts CSV (name, phone, custom field columns) locally, then upload it. dryRun only checks; wait polls until done. Rows count the header as 1.",
+  scopes: ["contact:create"],
+  input: {
+    filePath: z.string().min(1).optional().describe("CSV file under the allowed roots"),
+    csv: z.string().min(1).optional().describe("Inline CSV text instead of filePath"),
+    dryRun: z.boolean().optional().describe("Only check; upload nothing"),
+    wait: z.boolean().optional().describe("Wait (≤5 min) for the import to finish"),
+  },
+  hints: CREATE,
+  run: async (args, ctx) => {
+    if ((args.filePath === undefined) === (args.csv === undefined)) {
+      throw new ToolInputError("Give exactly one of filePath or csv. Nothing was sent.");
+    }
+    const file = args.filePath === undefined ? undefined : await ctx.readableFile(args.filePath);
+    const open = (): Readable => (file ? createReadStream(file.path) : Readable.from([args.csv ?? ""]));
+
+    const check = await checkCsv(open(), { fields: await customFields(ctx) });
+    if (args.dryRun) return { data: { dryRun: true, uploaded: false, check } };
+    if (check.fatal) throw new ToolInputError(`Not uploaded: ${check.fatal}. Fix the file and call again.`);
+    if (check.rows === 0) throw new ToolInputError("Not uploaded: the file has a header but no data rows.");
+
+    // Streamed from disk by undici: openAsBlob does not read the file into memory.
+    const blob = file
+      ? await openAsBlob(file.path, { type: "text/csv" })
+      : new Blob([args.csv ?? ""], { type: "text/csv" });
+    const form = new FormData();
+    form.append("file", blob, file ? basename(file.path) : "contacts.csv");
+    const started = await ctx.client.request({ method: "POST", path: "/contacts/import", form, signal: ctx.signal });
+    const importId = (started.data as ImportStatus | undefined)?.importId;
+    if (!args.wait || typeof importId !== "string")
+      return { data: { ...(started.data as object), check: summary(check) } };
+
+    const status = await waitForImport(importId, check.rows, ctx);
+    return { data: { ...status, errors: status.errors?.slice(0, MAX_ROW_ERRORS), check: summary(check) } };
+  },
+});
+
+/** Polls GET /contacts/imports/{id} until completed or failed, backing off from 250 ms, at most 5 minutes. */
+async function waitForImport(
+  id: string,
+  expectedRows: number,
+  ctx: ToolContext,
+): Promise<ImportStatus & { waitedMs: number; note?: string }> {
+  const started = Date.now();
+  let delay = FIRST_POLL_MS;
+  for (;;) {
+    const { data } = await ctx.client.request({
+      method: "GET",
+      path: apiPath`/contacts/imports/${id}`,
+      signal: ctx.signal,
+    });
+    const status = (data ?? {}) as ImportStatus;
+    const done = (status.successCount ?? 0) + (status.failedCount ?? 0);
+    const total = status.totalRows || expectedRows;
+    await ctx.progress(done, total, `import ${status.status ?? "pending"}: ${done}/${total} rows`);
+    const waitedMs = Date.now() - started;
+    if (status.status === "completed" || status.status === "failed") return { ...status, waitedMs };
+    if (waitedMs + delay > WAIT_BUDGET_MS) {
+      return {
+        ...status,
+        waitedMs,
+        note: `still ${status.status ?? "running"}; poll get_import_status with this importId`,
+      };
+    }
+    await pause(delay, ctx.signal);
+    delay = Math.min(MAX_POLL_MS, Math.round(delay * 1.5));
+  }
+}
+
+/** The custom fields a column may name, by id, key or name. */
+async function customFields(ctx: ToolContext): Promise<FieldRef[]> {
+  const { data } = await ctx.client.request({ method: "GET", path: "/contacts/custom-fields", signal: ctx.signal });
+  const list = (data as { customFields?: unknown } | undefined)?.customFields;
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((f: unknown) => {
+    const field = f as Partial<Record<"id" | "key" | "name" | "type", unknown>>;
+    if (typeof field.id !== "string") return [];
+    return [
+      {
+        id: field.id,
+        key: typeof field.key === "string" ? field.key : undefined,
+        name: typeof field.name === "string" ? field.name : field.id,
+        type: typeof field.type === "string" ? field.type : undefined,
+      },
+    ];
+  });
+}
+
+/** The local check, without repeating what the API's own row errors will say. */
+function summary(check: CsvReport) {
+  const { rows, validRows, invalidRows, emptyRows, duplicateRows, unknownColumns, issueCount } = check;
+  return { rows, validRows, invalidRows, emptyRows, duplicateRows, unknownColumns, issueCount };
+}
+
+async function pause(ms: number, signal: AbortSignal): Promise<void> {
+  try {
+    await sleep(ms, undefined, { signal });
+  } catch {
+    throw new ApiError({ kind: "aborted", message: "cancelled while waiting for the import" });
+  }
+}

@@ -1,0 +1,151 @@
+// tag_contacts: adds (or removes) one tag on a whole segment. Collects the ids
+// first, so tagging cannot shift the pages being read, then applies with
+// bounded concurrency, progress, and cancellation that aborts requests in flight.
+
+import { z } from "zod";
+import { ApiError } from "../../client/errors.js";
+import { newIdempotencyKey } from "../../client/http.js";
+import { apiPath } from "../../client/path.js";
+import { contactTools } from "../contacts/index.js";
+import { describeFailure, ToolInputError } from "../errors.js";
+import { tagId } from "../params.js";
+import { defineTool, type Tool, type ToolContext, UPDATE } from "../types.js";
+import {
+  type ContactRow,
+  sampleRow,
+  segmentFilterNames,
+  segmentFilters,
+  tagIdsOf,
+  tagNames,
+  walkSegment,
+} from "./segment.js";
+
+const MAX_FAILURES_LISTED = 50;
+const SAMPLE = 10;
+
+export const tagContacts = defineTool({
+  name: "tag_contacts",
+  toolset: "workflows",
+  title: "Tag a contact segment",
+  description:
+    "Add a tag to (remove: untag) every contact in contactIds or matching list_contacts filters. dryRun previews the count.",
+  scopes: ["contact:list", "contact:update", "tag:list"],
+  input: {
+    tagId,
+    contactIds: z.array(z.string().min(1)).min(1).optional().describe("Contact ids instead of filters"),
+    ...segmentFilters,
+    remove: z.boolean().optional().describe("Untag instead"),
+    dryRun: z.boolean().optional().describe("Only count and sample"),
+    concurrency: z.number().int().min(1).max(16).optional().describe("Requests at once, 1-16 (default 8)"),
+  },
+  // remove=true untags, which a static hint cannot express; both directions are idempotent.
+  hints: UPDATE,
+  run: async (args, ctx) => {
+    const filtered = segmentFilterNames.some((name) => args[name] !== undefined);
+    if (args.contactIds && filtered)
+      throw new ToolInputError("Give contactIds or filters, not both. Nothing was sent.");
+    const remove = args.remove ?? false;
+    const tags = await tagNames(ctx);
+    const tagName = tags.get(args.tagId);
+    if (tagName === undefined)
+      throw new ToolInputError(`No tag ${args.tagId} in this workspace; find ids with list_tags.`);
+
+    // Collect first: the segment is read completely before anything changes.
+    let targets: string[];
+    let matched: number;
+    let unchanged: number | undefined;
+    const sample: ContactRow[] = [];
+    if (args.contactIds) {
+      targets = [...new Set(args.contactIds)];
+      matched = targets.length;
+    } else {
+      targets = [];
+      matched = 0;
+      unchanged = 0;
+      for await (const contact of walkSegment(args, ctx)) {
+        matched += 1;
+        if (tagIdsOf(contact).includes(args.tagId) !== remove) unchanged += 1;
+        else {
+          targets.push(contact.id);
+          if (sample.length < SAMPLE) sample.push(contact);
+        }
+      }
+    }
+    const counts = {
+      tag: { id: args.tagId, name: tagName },
+      action: remove ? "remove" : "add",
+      matched,
+      ...(unchanged !== undefined && { [remove ? "notTagged" : "alreadyTagged"]: unchanged }),
+    };
+    if (args.dryRun) {
+      const preview = args.contactIds
+        ? targets.slice(0, SAMPLE).map((id) => ({ id }))
+        : sample.map((c) => sampleRow(c, tags));
+      return { data: { dryRun: true, ...counts, wouldChange: targets.length, sample: preview } };
+    }
+    const outcome = await applyAll(targets, args.tagId, remove, args.concurrency ?? 8, ctx);
+    return { data: { ...counts, ...outcome } };
+  },
+});
+
+interface Failure {
+  contactId: string;
+  error: string;
+}
+
+async function applyAll(ids: readonly string[], tag: string, remove: boolean, concurrency: number, ctx: ToolContext) {
+  const operation = contactTools.find((t) => t.name === (remove ? "remove_tag_from_contact" : "add_tag_to_contact"));
+  // Stops the remaining work on cancellation, or when every request would fail the same way (401/403).
+  const stop = new AbortController();
+  const signal = AbortSignal.any([ctx.signal, stop.signal]);
+  const failures: Failure[] = [];
+  let next = 0;
+  let applied = 0;
+  let failed = 0;
+  let stoppedBy: string | undefined;
+  const step = Math.max(1, Math.floor(ids.length / 50));
+  const report = (done: number) => {
+    if (done % step === 0 || done === ids.length)
+      ctx.progress(done, ids.length, `${done}/${ids.length} contacts`).catch(() => {});
+  };
+  report(0);
+
+  const worker = async (): Promise<void> => {
+    while (next < ids.length && !signal.aborted) {
+      const id = ids[next++] ?? "";
+      try {
+        await ctx.client.request({
+          method: remove ? "DELETE" : "POST",
+          path: apiPath`/contacts/${id}/tags/${tag}`,
+          // A key makes the POST safe for the client to retry; adding a tag twice changes nothing anyway.
+          idempotencyKey: remove ? undefined : newIdempotencyKey(),
+          signal,
+        });
+        applied += 1;
+      } catch (err) {
+        if (signal.aborted) return;
+        failed += 1;
+        const error = summarize(err, operation, id, tag);
+        if (failures.length < MAX_FAILURES_LISTED) failures.push({ contactId: id, error });
+        if (err instanceof ApiError && (err.status === 401 || err.status === 403)) {
+          stoppedBy = error;
+          stop.abort();
+        }
+      }
+      report(applied + failed);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, worker));
+  if (ctx.signal.aborted) throw new ApiError({ kind: "aborted", message: "tag_contacts cancelled" });
+  return {
+    applied,
+    failed,
+    ...(stoppedBy !== undefined && { stopped: `after ${applied + failed} of ${ids.length}: ${stoppedBy}` }),
+    failures,
+  };
+}
+
+function summarize(err: unknown, operation: Tool | undefined, contact: string, tag: string): string {
+  if (!operation) return err instanceof Error ? err.message : "failed";
+  return describeFailure(err, operation, { contactId: contact, tagId: tag });
+}
