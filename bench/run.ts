@@ -1,0 +1,120 @@
+// `npm run bench`: every quality-bar benchmark in one go on one machine. Writes
+// bench/results/latest.json and prints a table. Run after `npm run build`.
+
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { cpus } from "node:os";
+import { fileURLToPath } from "node:url";
+import { coldStartBench } from "./cold-start.js";
+import { latencyBench } from "./latency.js";
+import { tokensBench } from "./tokens.js";
+
+const GOALS = { coldStartRatio: 1.6, peakRssMb: 60, addedLatencyMedianMs: 1 };
+
+type Row = [string, string, string];
+
+async function cpuModel(): Promise<string> {
+  const info = await readFile("/proc/cpuinfo", "utf8").catch(() => "");
+  return /^model name\s*:\s*(.+)$/m.exec(info)?.[1]?.trim() ?? cpus()[0]?.model ?? "unknown";
+}
+
+/** Runs an optional suite that another change adds, when its file exists. */
+async function optional(file: string, names: readonly string[]): Promise<Record<string, unknown> | undefined> {
+  const url = new URL(file, import.meta.url);
+  if (!existsSync(fileURLToPath(url))) return undefined;
+  const mod = (await import(url.href)) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const name of names) {
+    const fn = mod[name];
+    if (typeof fn !== "function") continue;
+    try {
+      out[name] = await (fn as () => Promise<unknown>)();
+    } catch (err) {
+      out[name] = { error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+  return out;
+}
+
+/** Table rows for a result another suite defines: its numeric and short string fields, one level deep. */
+function rowsOf(prefix: string, value: unknown): Row[] {
+  if (value === null || typeof value !== "object") return [[prefix, String(value), ""]];
+  const rows: Row[] = [];
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v === "number" || typeof v === "boolean") rows.push([`${prefix}.${key}`, String(v), ""]);
+    else if (typeof v === "string" && v.length <= 60) rows.push([`${prefix}.${key}`, v, ""]);
+  }
+  return rows;
+}
+
+function printTable(rows: readonly Row[]): void {
+  const w0 = Math.max(...rows.map((r) => r[0].length));
+  const w1 = Math.max(...rows.map((r) => r[1].length));
+  for (const [a, b, c] of rows) console.log(`${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}`);
+}
+
+const verdict = (ok: boolean, goal: string): string => `${ok ? "ok" : "MISSED"} (goal ${goal})`;
+
+const started = Date.now();
+const cold = await coldStartBench(Number(process.env.BENCH_COLD_RUNS ?? 20));
+const latency = await latencyBench(Number(process.env.BENCH_CALLS ?? 500));
+const tokens = tokensBench();
+const bulk = await optional("./bulk.js", ["tagBench", "csvBench"]);
+const httpLoad = await optional("./http-load.js", ["httpLoadBench"]);
+
+const results = {
+  date: new Date().toISOString(),
+  machine: { nproc: cpus().length, cpu: await cpuModel(), node: process.version, platform: process.platform },
+  command: "npm run bench",
+  goals: GOALS,
+  coldStart: cold,
+  latency,
+  tokens,
+  ...(bulk && { bulk }),
+  ...(httpLoad && { httpLoad }),
+  durationS: Math.round((Date.now() - started) / 1000),
+};
+
+await mkdir(new URL("./results/", import.meta.url), { recursive: true });
+await writeFile(new URL("./results/latest.json", import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+
+const rows: Row[] = [
+  ["machine", `${results.machine.nproc}× ${results.machine.cpu}`, `Node ${process.version}`],
+  ["cold start: bare node -e 0 (median ms)", String(cold.bareNodeMedianMs), `${cold.runs} runs, interleaved`],
+  [
+    "cold start: server to tools/list (median ms)",
+    String(cold.serverMedianMs),
+    `${cold.tools} tools, p95 ${cold.serverP95Ms}`,
+  ],
+  [
+    "cold start: ratio to bare node",
+    `${cold.ratio}×`,
+    verdict(cold.ratio <= GOALS.coldStartRatio, `≤ ${GOALS.coldStartRatio}×`),
+  ],
+  [
+    "peak RSS at tools/list (median MB)",
+    String(cold.peakRssMedianMb),
+    verdict(cold.peakRssMedianMb <= GOALS.peakRssMb, `≤ ${GOALS.peakRssMb} MB`),
+  ],
+  [
+    "direct GET /contacts/{id} (median / p95 ms)",
+    `${latency.directMedianMs} / ${latency.directP95Ms}`,
+    `${latency.calls} calls`,
+  ],
+  ["get_contact via MCP (median / p95 ms)", `${latency.toolMedianMs} / ${latency.toolP95Ms}`, ""],
+  [
+    "added latency (median / p95 ms)",
+    `${latency.addedMedianMs} / ${latency.addedP95Ms}`,
+    verdict(latency.addedMedianMs <= GOALS.addedLatencyMedianMs, `≤ ${GOALS.addedLatencyMedianMs} ms median`),
+  ],
+  ...Object.entries(tokens.byToolset).map(([set, t]): Row => [`tokens: ${set}`, String(t.tokens), `${t.tools} tools`]),
+  ["tokens: total (o200k)", String(tokens.total), `${tokens.tools} tools, avg ${tokens.averagePerTool}`],
+  ...(bulk
+    ? Object.entries(bulk).flatMap(([k, v]) => rowsOf(k, v))
+    : [["bulk", "not present", "bench/bulk.ts"] as Row]),
+  ...(httpLoad
+    ? Object.entries(httpLoad).flatMap(([k, v]) => rowsOf(k, v))
+    : [["http load", "not present", "bench/http-load.ts"] as Row]),
+  ["bench duration (s)", String(results.durationS), "results in bench/results/latest.json"],
+];
+printTable(rows);
