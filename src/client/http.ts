@@ -212,7 +212,11 @@ export class FlownallyClient {
         message: `HTTP ${res.statusCode} redirect instead of an answer; check FLOWNALLY_BASE_URL`,
       });
     }
-    if (res.statusCode < 200 || res.statusCode >= 300) throw ApiError.fromResponse(res.statusCode, headers, text);
+    if (res.statusCode < 200 || res.statusCode >= 300) {
+      // An API or proxy that echoes the credential must not put it in front of the model.
+      const key = this.options.apiKey;
+      throw ApiError.fromResponse(res.statusCode, headers, key.length >= 4 ? text.split(key).join("[redacted]") : text);
+    }
     return { status: res.statusCode, data: parseSuccessBody(res.statusCode, headers, text), requestId };
   }
 }

@@ -7,6 +7,7 @@ import { ApiError } from "../client/errors.js";
 import { PathError } from "../client/path.js";
 import type { Tool } from "./types.js";
 
+/** Every summary is shorter than this. */
 const MAX = 300;
 
 /** A refusal raised by our own checks before anything is sent (bad argument, file outside the roots, unknown name). */
@@ -42,7 +43,7 @@ export function describeInvalidArguments(error: z.ZodError): string {
     if (issue.code === "invalid_type" && issue.input === undefined) return `${where}: required`;
     return `${where}: ${issue.message}`;
   });
-  return cap(`Invalid arguments — ${parts.join("; ")}. Nothing was sent.`);
+  return cap(`Invalid arguments — ${clip(parts.join("; "), MAX - 40)}. Nothing was sent.`);
 }
 
 function describeApiError(err: ApiError, tool: Tool, args: Readonly<Record<string, unknown>>): string {
@@ -61,7 +62,10 @@ function describeApiError(err: ApiError, tool: Tool, args: Readonly<Record<strin
   const fields = err.violations.map((v) => (v.field ? `${v.field}: ${v.message}` : v.message)).join("; ");
   const detail = fields || err.detail || err.title || "";
   const next = nextStep(status, err, tool, args);
-  return [head, detail && `— ${detail}`, next && `${detail ? "." : "—"} ${next}`].filter(Boolean).join(" ");
+  // When the API said a lot, cut its words, not the next step.
+  const shown = clip(detail, MAX - 1 - head.length - next.length - 6);
+  if (!shown) return next ? `${head} — ${next}` : head;
+  return next ? `${head} — ${shown}${/[.!?…]$/.test(shown) ? "" : "."} ${next}` : `${head} — ${shown}`;
 }
 
 function nextStep(status: number, err: ApiError, tool: Tool, args: Readonly<Record<string, unknown>>): string {
@@ -125,5 +129,9 @@ function defaultCode(status: number): string {
 }
 
 function cap(text: string): string {
-  return text.length <= MAX ? text : `${text.slice(0, MAX - 1)}…`;
+  return clip(text, MAX - 1);
+}
+
+function clip(text: string, room: number): string {
+  return text.length <= room ? text : `${text.slice(0, Math.max(0, room - 1))}…`;
 }
