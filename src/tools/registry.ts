@@ -16,6 +16,7 @@ import { fillPath, pathParams } from "../client/path.js";
 import type { QueryValue } from "../client/query.js";
 import { FileRoots } from "../files/roots.js";
 import { describeFailure, describeInvalidArguments } from "./errors.js";
+import { PRECOMPUTED_LISTING } from "./listing.js";
 import { successResult } from "./result.js";
 import type { Tool, ToolContext, ToolOutput, Toolset } from "./types.js";
 
@@ -57,9 +58,10 @@ export function selectTools(all: readonly Tool[], sel: ToolSelection): Tool[] {
 
 const schemaCache = new WeakMap<Tool, ListedTool>();
 
-/** The tools/list entry of a definition, built once. */
+/** The tools/list entry of a definition, built once (at build time, for the bundled server). */
 export function listedTool(tool: Tool): ListedTool {
   let listed = schemaCache.get(tool);
+  if (!listed) listed = PRECOMPUTED_LISTING?.[tool.name];
   if (!listed) {
     const {
       $schema: _,
