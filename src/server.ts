@@ -5,9 +5,12 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { FlownallyClient } from "./client/http.js";
 import type { Config } from "./config.js";
 import { FileRoots } from "./files/roots.js";
+import { registerPrompts } from "./prompts/index.js";
+import { registerResources } from "./resources/index.js";
 import { allTools } from "./tools/index.js";
 import { registerTools, selectTools } from "./tools/registry.js";
 import { VERSION } from "./version.js";
+import { checkBeforeSending, noteSuccess, resolveNames, workspaceFor } from "./workspace/index.js";
 
 export interface ServerDeps {
   client: FlownallyClient;
@@ -15,8 +18,14 @@ export interface ServerDeps {
 
 export function instructions(config: Config): string {
   return [
-    "Flownally workspace tools (contacts, tags, custom fields, events, conversations).",
-    config.sandbox ? "This is a SANDBOX demo workspace: changes are simulated and vanish on exit." : "",
+    "Flownally CRM and messaging workspace.",
+    "Definitions are resources: flownally://tags, flownally://contacts/custom-fields, flownally://properties/custom-fields,",
+    "flownally://event-types (with payloadSchema), flownally://inboxes; one contact is flownally://contacts/{id}.",
+    "Cached up to 30 s; refreshed after this server's own changes.",
+    "tagId, tagIds, customFieldId and eventTypeId take an id or the exact name (any case).",
+    "Event payloads, date field values and phones are checked before sending; a refusal means nothing was sent.",
+    "Prompts: segment-and-tag, record-an-event, triage-open-conversations.",
+    config.sandbox ? "This is the SANDBOX demo workspace: simulated data, changes vanish on exit." : "",
   ]
     .filter(Boolean)
     .join(" ");
@@ -30,6 +39,15 @@ export function createServer(config: Config, deps: ServerDeps): McpServer {
   const tools = selectTools(allTools, config);
   const files = new FileRoots(config.fileRoots);
   files.attach(server.server);
-  registerTools(server, tools, { client: deps.client, maxResultTokens: config.maxResultTokens, files });
+  const workspace = workspaceFor(deps.client);
+  registerTools(server, tools, {
+    client: deps.client,
+    maxResultTokens: config.maxResultTokens,
+    files,
+    preparers: [resolveNames(workspace), checkBeforeSending(workspace)],
+    afterSuccess: noteSuccess(workspace),
+  });
+  registerResources(server, workspace);
+  registerPrompts(server, workspace);
   return server;
 }

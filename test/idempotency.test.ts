@@ -3,6 +3,7 @@
 // body's idempotencyKey when the caller chose one, generated when not.
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { workspaceFor } from "../src/workspace/index.js";
 import { json, type Loopback, type Recorded, startLoopback } from "./helpers/loopback.js";
 import { type Connected, connect, testConfig, textOf } from "./helpers/mcp.js";
 
@@ -11,6 +12,9 @@ let mcp: Connected;
 beforeAll(async () => {
   api = await startLoopback();
   mcp = await connect(testConfig({ baseUrl: api.baseUrl }));
+  // Payloads are checked against the type's schema before sending: have it cached, so only the event is sent.
+  api.respond((_req, res) => json(res, 200, { eventTypes: [{ id: "evt-type_1", name: "order.paid" }] }));
+  await workspaceFor(mcp.api).get("eventTypes");
 });
 afterAll(async () => {
   await mcp.close();

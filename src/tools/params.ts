@@ -16,8 +16,9 @@ export const phone = z
 export const rfc3339 = (what: string) => z.string().datetime({ offset: true }).describe(`${what}, RFC 3339`);
 
 export const contactId = id("Contact", "list_contacts");
-export const tagId = id("Tag", "list_tags");
-export const eventTypeId = id("Event type", "list_event_types");
+// Names work too: the workspace preparer resolves them from the cached definitions.
+export const tagId = z.string().min(1).describe("Tag id or name");
+export const eventTypeId = z.string().min(1).describe("Event type id or name");
 export const userId = id("User", "list_users");
 export const teamId = id("Team", "list_teams");
 export const inboxId = id("Inbox", "list_inboxes");

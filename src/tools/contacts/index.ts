@@ -11,8 +11,8 @@ export const contactFilters = {
   customFields: z
     .record(z.string(), z.string())
     .optional()
-    .describe('Field key/id → value, all must match, e.g. {"preferredStore":"Krakow"}'),
-  tagIds: z.array(z.string()).optional().describe("Tag ids; any may match"),
+    .describe('Field key, id or name → value, all must match, e.g. {"preferredStore":"Krakow"}'),
+  tagIds: z.array(z.string()).optional().describe("Tag ids or names; any may match"),
   channels: z.array(z.enum(CHANNELS)).optional().describe("Identity channels; any may match"),
   archived: z.boolean().optional().describe("Omit: active only; true: archived only; false: active only"),
   createdAfter: rfc3339("Created at or after").optional(),
@@ -25,7 +25,7 @@ export const contactFilterNames = Object.keys(contactFilters) as (keyof typeof c
 const customFieldValues = z
   .record(z.string(), z.string())
   .optional()
-  .describe("Field key/id → value (fields from list_contact_fields)");
+  .describe("Field key, id or name → value (list_contact_fields)");
 
 export const contactTools = [
   defineTool({
@@ -144,7 +144,7 @@ export const contactTools = [
     path: "/contacts/{contactId}/custom-fields/{customFieldId}",
     input: {
       contactId,
-      customFieldId: id("Custom field", "list_contact_fields"),
+      customFieldId: z.string().min(1).describe("Contact field id or name"),
       value: z.string().describe('New value; "" clears it; date fields take YYYY-MM-DD'),
     },
     hints: UPDATE,

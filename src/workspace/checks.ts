@@ -1,0 +1,93 @@
+// Checks made before sending, from the workspace's own definitions: an event's
+// payload against its type's payloadSchema, a date field's value as YYYY-MM-DD.
+// A failed check is a ToolInputError: nothing reaches the API.
+
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { ToolInputError } from "../tools/errors.js";
+import type { Tool } from "../tools/types.js";
+import { lookup, unknownName } from "./names.js";
+import type { Workspace } from "./workspace.js";
+
+// The argument holding the event type's name, per tool that records events.
+const EVENT_NAME_ARG: Readonly<Record<string, string>> = {
+  create_event: "eventTypeName",
+  create_contact_event: "name",
+};
+
+// Schemas come from the API: unknown keywords and formats are the API's business, not a reason to refuse.
+const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, logger: false });
+const compiled = new WeakMap<object, ValidateFunction | null>();
+
+/** A registrar preparer; runs after names are resolved. */
+export function checkBeforeSending(workspace: Workspace) {
+  return async (tool: Tool, args: Record<string, unknown>): Promise<Record<string, unknown>> => {
+    const nameArg = EVENT_NAME_ARG[tool.name];
+    if (nameArg && typeof args[nameArg] === "string") return checkEvent(workspace, args, nameArg);
+    if (tool.path?.endsWith("/custom-fields/{customFieldId}") && typeof args.value === "string") {
+      await checkFieldValue(workspace, tool, args, args.value);
+    }
+    return args;
+  };
+}
+
+async function checkEvent(workspace: Workspace, args: Record<string, unknown>, nameArg: string) {
+  const wanted = String(args[nameArg]);
+  const { found: type, items } = await lookup(workspace, "eventTypes", wanted);
+  if (!items) return args; // Event types cannot be listed (e.g. no event_type:list scope): the API checks alone.
+  if (!type) throw unknownName("eventTypes", wanted, nameArg, items);
+  const schema = type.payloadSchema;
+  if (schema && typeof schema === "object") {
+    const validate = validatorFor(schema);
+    const payload = args.payload ?? {};
+    if (validate && !validate(payload)) {
+      const problems = (validate.errors ?? []).slice(0, 5).map(describe).join("; ");
+      throw new ToolInputError(
+        `Invalid payload for ${type.name} — ${problems}. Nothing was sent; the payloadSchema is in flownally://event-types.`,
+      );
+    }
+  }
+  // The API takes the name as defined; an id or another case is turned into it.
+  return type.name === wanted ? args : { ...args, [nameArg]: type.name };
+}
+
+function validatorFor(schema: object): ValidateFunction | undefined {
+  let validate = compiled.get(schema);
+  if (validate === undefined) {
+    try {
+      validate = ajv.compile(schema);
+    } catch {
+      validate = null; // A schema we cannot compile is left to the API.
+    }
+    compiled.set(schema, validate);
+  }
+  return validate ?? undefined;
+}
+
+function describe(error: ErrorObject): string {
+  const path = ["payload", ...error.instancePath.split("/").slice(1)].join(".");
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === "required") return `${path}.${String(params.missingProperty)}: required`;
+  if (error.keyword === "additionalProperties") return `${path}.${String(params.additionalProperty)}: not allowed`;
+  return `${path}: ${error.message ?? "invalid"}`;
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export function isIsoDate(value: string): boolean {
+  const m = ISO_DATE.exec(value);
+  if (!m) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+}
+
+// Only a value that is not already a date (or "" to clear) needs the field's type.
+async function checkFieldValue(workspace: Workspace, tool: Tool, args: Record<string, unknown>, value: string) {
+  if (value === "" || isIsoDate(value) || typeof args.customFieldId !== "string") return;
+  const kind = tool.path?.includes("/properties/") ? "propertyFields" : "contactFields";
+  const { found: field } = await lookup(workspace, kind, args.customFieldId);
+  if (field?.type === "date") {
+    throw new ToolInputError(
+      `value: ${JSON.stringify(value)} is not a date as YYYY-MM-DD, which ${field.name} (a date field) needs, e.g. 1990-05-12. Nothing was sent.`,
+    );
+  }
+}

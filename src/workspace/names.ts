@@ -1,0 +1,155 @@
+// Names where ids are asked: a tag, custom field or event type argument takes
+// the id or the exact name (any case), resolved from the cached definitions.
+// A miss is refused before anything is sent, naming the nearest names.
+
+import { ToolInputError } from "../tools/errors.js";
+import type { Tool } from "../tools/types.js";
+import { nearest } from "./similarity.js";
+import { DEFINITIONS, type Definition, type DefinitionKind, type Workspace } from "./workspace.js";
+
+export interface Lookup {
+  found: Definition | undefined;
+  /** The definitions looked in; undefined when they could not be listed (no scope, API down). */
+  items: readonly Definition[] | undefined;
+}
+
+/**
+ * The definition an id or name stands for. A warm cache that misses may just be
+ * stale (someone else added it), so it is listed once more before giving up.
+ * When the definitions cannot be listed, the caller leaves the value to the API.
+ */
+export async function lookup(workspace: Workspace, kind: DefinitionKind, value: string): Promise<Lookup> {
+  const cached = workspace.peek(kind);
+  const hit = cached && match(cached.items, value);
+  if (hit) return { found: hit, items: cached.items };
+  try {
+    const { items } = await workspace.get(kind, { refresh: cached !== undefined });
+    return { found: match(items, value), items };
+  } catch {
+    return { found: undefined, items: undefined };
+  }
+}
+
+/**
+ * The id for an id-or-name argument. An id-shaped value passes through untouched
+ * when nothing is cached (no request just to confirm it) or when the API, not
+ * us, should say it is unknown; so does any value when the definitions cannot be listed.
+ */
+export async function resolveId(
+  workspace: Workspace,
+  kind: DefinitionKind,
+  value: string,
+  arg: string,
+): Promise<string> {
+  const source = DEFINITIONS[kind];
+  if (!workspace.peek(kind) && source.idPattern.test(value)) return value;
+  const { found, items } = await lookup(workspace, kind, value);
+  if (found) return found.id;
+  if (!items || source.idPattern.test(value)) return value;
+  throw unknownName(kind, value, arg, items);
+}
+
+export function unknownName(
+  kind: DefinitionKind,
+  value: string,
+  arg: string,
+  items: readonly Definition[],
+): ToolInputError {
+  const source = DEFINITIONS[kind];
+  const close = nearest(
+    value,
+    items.map((d) => d.name),
+  );
+  const hint = close.length ? `did you mean ${close.map((n) => JSON.stringify(n)).join(", ")}?` : "no similar name";
+  return new ToolInputError(
+    `${arg}: no ${source.noun} with id or name ${JSON.stringify(value)} — ${hint} Nothing was sent; see ${source.uri} or ${source.listTool}.`,
+  );
+}
+
+/** By id, then by exact name, then by name in any case (an exact-case match wins over others). */
+function match(items: readonly Definition[], value: string): Definition | undefined {
+  const byId = items.find((d) => d.id === value);
+  if (byId) return byId;
+  const exact = items.find((d) => d.name === value);
+  if (exact) return exact;
+  const lower = value.trim().toLowerCase();
+  return items.find((d) => d.name.toLowerCase() === lower);
+}
+
+// Which arguments are definitions, by tool. `id` counts when the tool's path is
+// the definition's own (`/tags/{id}`).
+function kindOf(tool: Tool, arg: string): DefinitionKind | undefined {
+  const path = tool.path ?? "";
+  switch (arg) {
+    case "tagId":
+    case "tagIds":
+      return "tags";
+    case "eventTypeId":
+      return "eventTypes";
+    case "customFieldId":
+      return path.includes("/properties/") ? "propertyFields" : "contactFields";
+    case "id":
+      if (path.startsWith("/tags/{id}")) return "tags";
+      if (path.startsWith("/event-types/{id}")) return "eventTypes";
+      if (path.startsWith("/contacts/custom-fields/{id}")) return "contactFields";
+      if (path.startsWith("/properties/custom-fields/{id}")) return "propertyFields";
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** A registrar preparer: every id-or-name argument becomes the id, `customFields` keys become the API's keys. */
+export function resolveNames(workspace: Workspace) {
+  return async (tool: Tool, args: Record<string, unknown>): Promise<Record<string, unknown>> => {
+    let out = args;
+    for (const [arg, value] of Object.entries(args)) {
+      const kind = kindOf(tool, arg);
+      let resolved: unknown = value;
+      if (kind && typeof value === "string") {
+        resolved = await resolveId(workspace, kind, value, arg);
+      } else if (kind && Array.isArray(value)) {
+        resolved = await Promise.all(
+          value.map((v, i) => (typeof v === "string" ? resolveId(workspace, kind, v, `${arg}[${i}]`) : v)),
+        );
+      } else if (arg === "customFields" && isStringRecord(value) && !(tool.path ?? "").includes("/properties/")) {
+        resolved = await fieldKeys(workspace, value);
+      }
+      if (resolved !== value) out = { ...out, [arg]: resolved };
+    }
+    return out;
+  };
+}
+
+// Contact values are stored under a field's `key` where the API shows one (the
+// sandbox does), else under its id. A key or id passes; a name is mapped; an
+// unknown key is left for the API to judge, since the reference does not say
+// which keys it accepts.
+async function fieldKeys(workspace: Workspace, values: Record<string, string>): Promise<Record<string, string>> {
+  const keys = Object.keys(values);
+  // Identifier-like keys are what the API takes; with nothing cached they go as they are.
+  if (keys.length === 0 || (!workspace.peek("contactFields") && keys.every((k) => KEY_LIKE.test(k)))) return values;
+  let items: readonly Definition[];
+  try {
+    items = (await workspace.get("contactFields")).items;
+  } catch {
+    return values;
+  }
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values)) {
+    const known = items.some((d) => d.key === key || d.id === key);
+    const field = known ? undefined : match(items, key);
+    out[field ? apiKey(field) : key] = value;
+  }
+  return out;
+}
+
+const KEY_LIKE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function apiKey(field: Definition): string {
+  return typeof field.key === "string" && field.key !== "" ? field.key : field.id;
+}
+
+function isStringRecord(value: unknown): value is Record<string, string> {
+  return !!value && typeof value === "object" && !Array.isArray(value);
+}

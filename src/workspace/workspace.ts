@@ -1,0 +1,199 @@
+// The workspace's definitions (tags, custom fields, event types, inboxes) as
+// the server knows them: fetched whole (all pages), kept briefly, dropped when
+// our own tools change them, and announced to whoever listens (resources).
+
+import { ApiError } from "../client/errors.js";
+import type { FlownallyClient } from "../client/http.js";
+
+export type DefinitionKind = "tags" | "contactFields" | "propertyFields" | "eventTypes" | "inboxes";
+
+export interface DefinitionSource {
+  /** The resource that shows them. */
+  uri: string;
+  /** The API collection they are listed from. */
+  path: string;
+  /** The list answer's array attribute. */
+  itemsKey: string;
+  /** The tool that lists them, named in hints and errors. */
+  listTool: string;
+  /** Singular noun for messages. */
+  noun: string;
+  /** What their ids look like; such a value passes through without a lookup when nothing is cached. */
+  idPattern: RegExp;
+}
+
+export const DEFINITIONS: Readonly<Record<DefinitionKind, DefinitionSource>> = {
+  tags: {
+    uri: "flownally://tags",
+    path: "/tags",
+    itemsKey: "tags",
+    listTool: "list_tags",
+    noun: "tag",
+    idPattern: /^tag_\w+$/,
+  },
+  contactFields: {
+    uri: "flownally://contacts/custom-fields",
+    path: "/contacts/custom-fields",
+    itemsKey: "customFields",
+    listTool: "list_contact_fields",
+    noun: "contact field",
+    idPattern: /^cf_\w+$/,
+  },
+  propertyFields: {
+    uri: "flownally://properties/custom-fields",
+    path: "/properties/custom-fields",
+    itemsKey: "customFields",
+    listTool: "list_property_fields",
+    noun: "property field",
+    idPattern: /^cf_\w+$/,
+  },
+  eventTypes: {
+    uri: "flownally://event-types",
+    path: "/event-types",
+    itemsKey: "eventTypes",
+    listTool: "list_event_types",
+    noun: "event type",
+    idPattern: /^evt-type_\w+$/,
+  },
+  inboxes: {
+    uri: "flownally://inboxes",
+    path: "/inboxes",
+    itemsKey: "inboxes",
+    listTool: "list_inboxes",
+    noun: "inbox",
+    idPattern: /^inb_\w+$/,
+  },
+};
+
+export const DEFINITION_KINDS = Object.keys(DEFINITIONS) as DefinitionKind[];
+
+/** One definition as the API lists it; `id` and `name` are all the lookups rely on. */
+export interface Definition {
+  id: string;
+  name: string;
+  readonly [attribute: string]: unknown;
+}
+
+export interface Snapshot {
+  items: readonly Definition[];
+  fetchedAt: number;
+}
+
+/** Something changed at `uri`: a definitions resource (`kind` set) or one contact. */
+export interface Change {
+  uri: string;
+  kind?: DefinitionKind;
+}
+
+export interface WorkspaceOptions {
+  /** How long definitions are reused before they are listed again. */
+  ttlMs?: number;
+  now?: () => number;
+}
+
+export const DEFAULT_TTL_MS = 30_000;
+
+export class Workspace {
+  private readonly cache = new Map<DefinitionKind, Snapshot>();
+  private readonly inflight = new Map<DefinitionKind, Promise<Snapshot>>();
+  // Bumped by invalidate so a listing that started before a change is not cached after it.
+  private readonly generation = new Map<DefinitionKind, number>();
+  private readonly listeners = new Set<(change: Change) => void>();
+  readonly ttlMs: number;
+  private readonly now: () => number;
+
+  constructor(
+    readonly client: FlownallyClient,
+    options: WorkspaceOptions = {},
+  ) {
+    this.ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The cached definitions when still fresh, without any request. */
+  peek(kind: DefinitionKind): Snapshot | undefined {
+    const snapshot = this.cache.get(kind);
+    return snapshot && this.now() - snapshot.fetchedAt < this.ttlMs ? snapshot : undefined;
+  }
+
+  /** The definitions, from the cache when fresh, else listed (every page). `refresh` skips the cache. */
+  async get(kind: DefinitionKind, options: { refresh?: boolean } = {}): Promise<Snapshot> {
+    const cached = options.refresh ? undefined : this.peek(kind);
+    if (cached) return cached;
+    const running = this.inflight.get(kind);
+    if (running) return running;
+    const generation = this.generation.get(kind) ?? 0;
+    const pending: Promise<Snapshot> = this.fetch(kind)
+      .then((snapshot) => {
+        if ((this.generation.get(kind) ?? 0) === generation) this.cache.set(kind, snapshot);
+        return snapshot;
+      })
+      .finally(() => {
+        if (this.inflight.get(kind) === pending) this.inflight.delete(kind);
+      });
+    this.inflight.set(kind, pending);
+    return pending;
+  }
+
+  /** Forget the cached definitions and tell listeners they changed. */
+  invalidate(kind: DefinitionKind): void {
+    this.cache.delete(kind);
+    this.inflight.delete(kind);
+    this.generation.set(kind, (this.generation.get(kind) ?? 0) + 1);
+    this.emit({ uri: DEFINITIONS[kind].uri, kind });
+  }
+
+  /** Tell listeners something other than definitions changed (one contact). */
+  touched(uri: string): void {
+    this.emit({ uri });
+  }
+
+  /** Listen for changes; returns the function that stops listening. */
+  onChange(listener: (change: Change) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(change: Change): void {
+    for (const listener of this.listeners) listener(change);
+  }
+
+  // Every page, by hand rather than client.paginate: a page without the items array means
+  // we do not know the definitions, which is not the same as there being none.
+  private async fetch(kind: DefinitionKind): Promise<Snapshot> {
+    const source = DEFINITIONS[kind];
+    const items: Definition[] = [];
+    let pageToken: string | undefined;
+    do {
+      const query = { ...(kind === "eventTypes" && { pageSize: 100 }), ...(pageToken && { pageToken }) };
+      const { data } = await this.client.request({ method: "GET", path: source.path, query });
+      const page = (data ?? {}) as Record<string, unknown>;
+      const list = page[source.itemsKey];
+      if (!Array.isArray(list)) {
+        throw new ApiError({ kind: "bad_response", message: `GET ${source.path} answered without ${source.itemsKey}` });
+      }
+      for (const item of list) if (isDefinition(item)) items.push(item);
+      pageToken = typeof page.nextPageToken === "string" && page.nextPageToken !== "" ? page.nextPageToken : undefined;
+    } while (pageToken);
+    return { items, fetchedAt: this.now() };
+  }
+}
+
+function isDefinition(item: unknown): item is Definition {
+  if (!item || typeof item !== "object") return false;
+  const record = item as Record<string, unknown>;
+  return typeof record.id === "string" && typeof record.name === "string";
+}
+
+// One Workspace per client: every server (HTTP sessions included) built on the
+// same client shares the cache and hears the same invalidations.
+const byClient = new WeakMap<FlownallyClient, Workspace>();
+
+export function workspaceFor(client: FlownallyClient, options?: WorkspaceOptions): Workspace {
+  let workspace = byClient.get(client);
+  if (!workspace) {
+    workspace = new Workspace(client, options);
+    byClient.set(client, workspace);
+  }
+  return workspace;
+}
