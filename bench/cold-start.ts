@@ -2,11 +2,22 @@
 // bare `node -e 0` measured in the same run (interleaved), and the server's peak RSS.
 
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { median, round } from "./stats.js";
 
-const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+const DIST = fileURLToPath(new URL("../dist/", import.meta.url));
+// A private copy, so a concurrent `npm run build` cannot swap the files mid-run.
+const COPY = fileURLToPath(new URL("../node_modules/.cache/flownally-bench/", import.meta.url));
+const CLI = join(COPY, "dist", "cli.js");
+
+function copyBuild(): void {
+  rmSync(COPY, { recursive: true, force: true });
+  mkdirSync(COPY, { recursive: true });
+  cpSync(DIST, join(COPY, "dist"), { recursive: true });
+  writeFileSync(join(COPY, "package.json"), '{"type":"module"}\n');
+}
 
 const HANDSHAKE = [
   {
@@ -89,6 +100,7 @@ function serverToToolsList(): Promise<{ ms: number; rssMb: number; tools: number
 }
 
 export async function coldStartBench(runs = 20): Promise<ColdStartResult> {
+  copyBuild();
   // One unmeasured round of each warms the OS file cache.
   await bareNode();
   await serverToToolsList();
