@@ -1,0 +1,134 @@
+// The npm package as a user gets it: `npm pack`, install the tarball into an empty
+// project without dev dependencies, start its `flownally-mcp` bin in sandbox mode
+// over stdio and use it. Also holds the package and the .mcpb manifest to each other.
+
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { builtinModules } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { build } from "esbuild";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pkg from "../package.json" with { type: "json" };
+
+const run = promisify(execFile);
+const ROOT = new URL("..", import.meta.url).pathname;
+const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+
+/** The bare package a module specifier names (`@scope/name/sub` → `@scope/name`), or undefined for builtins and relative paths. */
+function packageOf(specifier: string): string | undefined {
+  if (specifier.startsWith(".") || specifier.startsWith("/") || specifier.startsWith("node:")) return undefined;
+  if (builtinModules.includes(specifier.split("/")[0] ?? "")) return undefined;
+  const parts = specifier.split("/");
+  return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
+}
+
+describe("npm package", () => {
+  let work = "";
+  let tarball = "";
+  let packedFiles: string[] = [];
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), "flownally-pack-"));
+    const { stdout } = await run(npm, ["pack", "--json", "--pack-destination", work], { cwd: ROOT });
+    const [info] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
+    if (!info) throw new Error("npm pack printed no package");
+    tarball = join(work, info.filename);
+    packedFiles = info.files.map((f) => f.path);
+  }, 60_000);
+
+  afterAll(async () => {
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  it("ships only dist, README, LICENSE and package.json", () => {
+    expect(packedFiles).toEqual(expect.arrayContaining(["dist/cli.js", "README.md", "LICENSE", "package.json"]));
+    const unexpected = packedFiles.filter(
+      (f) => !f.startsWith("dist/") && !["README.md", "LICENSE", "package.json"].includes(f),
+    );
+    expect(unexpected).toEqual([]);
+  });
+
+  it("has a node shebang on its bin", async () => {
+    expect(pkg.bin["flownally-mcp"]).toBe("dist/cli.js");
+    const head = (await readFile(join(ROOT, "dist/cli.js"), "utf8")).split("\n", 1)[0];
+    expect(head).toBe("#!/usr/bin/env node");
+  });
+
+  it("imports at run time only its declared dependencies", async () => {
+    // esbuild parses dist/ and reports every import and require it would leave to node at run time
+    // (strings that merely look like one, e.g. ajv's generated code, are not counted).
+    const { metafile } = await build({
+      entryPoints: [join(ROOT, "dist/cli.js")],
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: "node",
+      format: "esm",
+      packages: "external",
+      logLevel: "silent",
+    });
+    const imported = new Set<string>();
+    for (const input of Object.values(metafile.inputs))
+      for (const { path, external } of input.imports) {
+        const name = external ? packageOf(path) : undefined;
+        if (name) imported.add(name);
+      }
+    const runtime = Object.keys(pkg.dependencies);
+    expect([...imported].filter((name) => !runtime.includes(name))).toEqual([]);
+  });
+
+  it("matches the .mcpb manifest's name, version and entry point", async () => {
+    const manifest = JSON.parse(await readFile(join(ROOT, "manifest.json"), "utf8")) as {
+      name: string;
+      version: string;
+      server: { entry_point: string; mcp_config: { args: string[] } };
+      compatibility: { runtimes: { node: string } };
+    };
+    expect(manifest.name).toBe(pkg.name);
+    expect(manifest.version).toBe(pkg.version);
+    expect(manifest.server.entry_point).toBe(pkg.bin["flownally-mcp"]);
+    expect(manifest.server.mcp_config.args).toEqual([`\${__dirname}/${pkg.bin["flownally-mcp"]}`]);
+    expect(manifest.compatibility.runtimes.node).toBe(pkg.engines.node);
+  });
+
+  it("installs into an empty project without dev dependencies and serves the sandbox from its bin", async () => {
+    const project = join(work, "project");
+    await mkdir(project);
+    await writeFile(join(project, "package.json"), JSON.stringify({ name: "try-flownally", private: true }));
+    await run(npm, ["install", tarball, "--omit=dev", "--no-audit", "--no-fund", "--prefer-offline"], {
+      cwd: project,
+      timeout: 110_000,
+    });
+    for (const dev of Object.keys(pkg.devDependencies))
+      expect(existsSync(join(project, "node_modules", dev)), dev).toBe(false);
+
+    const { stdout: version } = await run(npm, ["exec", "--yes=false", "--", "flownally-mcp", "--version"], {
+      cwd: project,
+    });
+    expect(version.trim()).toBe(pkg.version);
+
+    const transport = new StdioClientTransport({
+      command: join(project, "node_modules/.bin/flownally-mcp"),
+      args: ["--sandbox"],
+      cwd: project,
+      env: { PATH: process.env.PATH ?? "" },
+      stderr: "pipe",
+    });
+    const client = new Client({ name: "pack-test", version: "1.0.0" });
+    await client.connect(transport);
+    try {
+      const { tools } = await client.listTools();
+      expect(tools.map((t) => t.name)).toContain("list_tags");
+      const result = await client.callTool({ name: "list_tags", arguments: {} });
+      expect(result.isError).toBeFalsy();
+      expect(JSON.stringify(result.structuredContent)).toContain("VIP");
+    } finally {
+      await client.close();
+    }
+  }, 120_000);
+});
