@@ -1,0 +1,34 @@
+# flownally-mcp over Streamable HTTP. Build: docker build -t flownally-mcp .
+# Run:   docker run -p 3000:3000 flownally-mcp   (each client sends its own Flownally key as its bearer token)
+#   or:  docker run -p 3000:3000 -e FLOWNALLY_API_KEY=... -e FLOWNALLY_MCP_TOKEN=... flownally-mcp
+# See README.md, "Any client over HTTP".
+
+# Build stage: dev dependencies, TypeScript sources, esbuild bundle in dist/.
+FROM node:20-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json ./
+COPY scripts ./scripts
+COPY src ./src
+RUN npm run build
+
+# Production dependencies only, pinned by the lock file.
+FROM node:20-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+
+# Runtime stage: dist + production node_modules, run as the unprivileged node user.
+FROM node:20-slim
+ENV NODE_ENV=production
+WORKDIR /app
+# package.json carries "type": "module", which node needs to load dist/*.js as ESM.
+COPY package.json LICENSE README.md ./
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+USER node
+EXPOSE 3000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:3000/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "dist/cli.js", "--http", "--host", "0.0.0.0", "--port", "3000"]
