@@ -108,7 +108,8 @@ describe.each(cases)("$tool", (c) => {
       query[key] = all.length === 1 ? (all[0] ?? "") : all;
     }
     expect(query).toEqual(c.query ?? {});
-    if (c.body === undefined) expect(req?.body ?? "").toBe("");
+    if (c.multipart) for (const part of c.multipart) expect(req?.body).toContain(part);
+    else if (c.body === undefined) expect(req?.body ?? "").toBe("");
     else expect(req?.json).toEqual(c.body);
   });
 });

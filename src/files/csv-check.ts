@@ -70,8 +70,8 @@ export async function checkCsv(
   };
 
   const parser = parse({ bom: true, skip_empty_lines: true, relax_column_count: true, trim: true });
-  // Duplicates are remembered by number (phone digits, or a 53-bit row hash),
-  // a few dozen bytes per row instead of the row's text.
+  // Duplicates are remembered by number (phone digits, or a 53-bit hash of a
+  // row without a phone): a few dozen bytes per row instead of the row's text.
   const seenPhones = new Map<number, number>();
   const seenRows = new Map<number, number>();
   let header: string[] | undefined;
@@ -145,20 +145,18 @@ export async function checkCsv(
       return false;
     }
     if (!ok) return false;
-    const phoneKey = phone === undefined ? undefined : Number(phone.slice(1));
-    const earlier = phoneKey === undefined ? undefined : seenPhones.get(phoneKey);
-    const rowKey = hashRow(cells);
-    const same = seenRows.get(rowKey);
-    if (earlier !== undefined || same !== undefined) {
+    // A phone identifies the contact; a row without one is a duplicate only when it repeats exactly.
+    const [seen, key] = phone === undefined ? [seenRows, hashRow(cells)] : [seenPhones, Number(phone.slice(1))];
+    const earlier = seen.get(key);
+    if (earlier === undefined) seen.set(key, at);
+    else {
       report.duplicateRows += 1;
       issue(
         at,
-        phoneKey === undefined ? undefined : "phone",
-        `duplicate of row ${earlier ?? same}${earlier !== undefined ? " (same phone)" : ""}`,
+        phone === undefined ? undefined : "phone",
+        `duplicate of row ${earlier}${phone === undefined ? "" : " (same phone)"}`,
       );
     }
-    if (phoneKey !== undefined && earlier === undefined) seenPhones.set(phoneKey, at);
-    if (same === undefined) seenRows.set(rowKey, at);
     // A duplicate still imports; it is reported so the caller can decide.
     return true;
   }

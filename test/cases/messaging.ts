@@ -79,4 +79,12 @@ export const messagingCases: RequestCase[] = [
     body: { messageId: "msg_9" },
   },
   { tool: "close_conversation", args: { id: "conv_1" }, method: "POST", path: "/conversations/conv_1/close" },
+  {
+    tool: "upload_media",
+    args: { base64: Buffer.from("hello").toString("base64"), filename: "hi.txt" },
+    method: "POST",
+    path: "/media/uploads",
+    multipart: ['name="file"; filename="hi.txt"', "Content-Type: text/plain", "hello"],
+    reply: { status: 201, body: { mediaId: "med_1" } },
+  },
 ];

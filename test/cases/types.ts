@@ -11,6 +11,8 @@ export interface RequestCase {
   query?: Record<string, string | string[]>;
   /** Expected JSON body; omit when none is due. */
   body?: unknown;
+  /** A multipart body instead: text each part must contain (filename, content type, content). */
+  multipart?: readonly string[];
   /** What the API answers (default 200 {"ok":true}). */
   reply?: { status: number; body?: unknown };
 }

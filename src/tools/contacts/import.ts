@@ -31,15 +31,17 @@ interface ImportStatus {
 export const importContacts = defineTool({
   name: "import_contacts",
   toolset: "contacts",
-  title: "Import contacts from CSV",
+  title: "Import contacts",
   description:
-    "Check a contacts CSV (name, phone, custom field columns) locally, then upload it. dryRun only checks; wait polls until done. Rows count the header as 1.",
+    "Check a contacts CSV (name, phone, custom field columns) locally, then upload it. Row numbers count the header as 1.",
   scopes: ["contact:create"],
+  method: "POST",
+  path: "/contacts/import",
   input: {
-    filePath: z.string().min(1).optional().describe("CSV file under the allowed roots"),
-    csv: z.string().min(1).optional().describe("Inline CSV text instead of filePath"),
+    filePath: z.string().min(1).optional().describe("CSV path under the allowed roots"),
+    csv: z.string().min(1).optional().describe("Inline CSV instead of filePath"),
     dryRun: z.boolean().optional().describe("Only check; upload nothing"),
-    wait: z.boolean().optional().describe("Wait (≤5 min) for the import to finish"),
+    wait: z.boolean().optional().describe("Wait up to 5 min for the result"),
   },
   hints: CREATE,
   run: async (args, ctx) => {

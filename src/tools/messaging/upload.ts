@@ -40,11 +40,13 @@ export const uploadMedia = defineTool({
   title: "Upload media",
   description: "Upload a file (≤16 MB) for a media message; returns the mediaId for send_message.",
   scopes: ["message:create"],
+  method: "POST",
+  path: "/media/uploads",
   input: {
-    filePath: z.string().min(1).optional().describe("File under the allowed roots"),
-    base64: z.string().min(1).optional().describe("Inline content, base64; needs filename"),
-    filename: z.string().min(1).optional().describe("Name to store; default: the file's"),
-    mimeType: z.string().min(1).optional().describe("Default: from the extension"),
+    filePath: z.string().min(1).optional().describe("Path under the allowed roots"),
+    base64: z.string().min(1).optional().describe("Inline content; needs filename"),
+    filename: z.string().min(1).optional().describe("Default: the file's name"),
+    mimeType: z.string().min(1).optional().describe("Default: by extension"),
   },
   hints: CREATE,
   run: async (args, ctx) => {

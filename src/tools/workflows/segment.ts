@@ -77,12 +77,12 @@ export function sampleRow(contact: ContactRow, tags: ReadonlyMap<string, string>
 export const segmentContacts = defineTool({
   name: "segment_contacts",
   toolset: "workflows",
-  title: "Count a contact segment",
-  description: "Count contacts matching list_contacts filters across all pages, with a short sample.",
+  title: "Count a segment",
+  description: "Count the contacts matching list_contacts filters, across all pages, with a sample.",
   scopes: ["contact:list", "tag:list"],
   input: {
     ...segmentFilters,
-    limit: z.number().int().min(0).max(100).optional().describe("Sample size, 0-100 (default 10)"),
+    limit: z.number().int().min(0).max(100).optional().describe("Sample size (default 10)"),
   },
   hints: READ,
   run: async (args, ctx) => {

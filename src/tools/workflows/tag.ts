@@ -26,17 +26,17 @@ const SAMPLE = 10;
 export const tagContacts = defineTool({
   name: "tag_contacts",
   toolset: "workflows",
-  title: "Tag a contact segment",
+  title: "Tag contacts",
   description:
     "Add a tag to (remove: untag) every contact in contactIds or matching list_contacts filters. dryRun previews the count.",
   scopes: ["contact:list", "contact:update", "tag:list"],
   input: {
     tagId,
-    contactIds: z.array(z.string().min(1)).min(1).optional().describe("Contact ids instead of filters"),
+    contactIds: z.array(z.string().min(1)).min(1).optional().describe("Instead of filters"),
     ...segmentFilters,
     remove: z.boolean().optional().describe("Untag instead"),
     dryRun: z.boolean().optional().describe("Only count and sample"),
-    concurrency: z.number().int().min(1).max(16).optional().describe("Requests at once, 1-16 (default 8)"),
+    concurrency: z.number().int().min(1).max(16).optional().describe("Parallel requests (default 8)"),
   },
   // remove=true untags, which a static hint cannot express; both directions are idempotent.
   hints: UPDATE,
