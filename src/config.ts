@@ -6,15 +6,12 @@ import { TOOLSETS, type Toolset } from "./tools/types.js";
 
 export const DEFAULT_BASE_URL = "https://api.flownally.com/v1";
 
-/** The toolsets served when none are chosen: the everyday CRM jobs. */
-export const DEFAULT_TOOLSETS: readonly Toolset[] = [
-  "contacts",
-  "tags",
-  "custom_fields",
-  "events",
-  "messaging",
-  "workflows",
-];
+/**
+ * The toolsets served when none are chosen: the everyday CRM jobs within 5,000
+ * tokens. Field values are set and filtered by contacts tools (field names
+ * resolve); defining fields is setup work: add `custom_fields` for it.
+ */
+export const DEFAULT_TOOLSETS: readonly Toolset[] = ["contacts", "tags", "events", "messaging", "workflows"];
 
 export interface Config {
   apiKey: string | undefined;
@@ -51,7 +48,8 @@ Options:
   --tools <names>           Also serve these tools, by name (env FLOWNALLY_TOOLS)
   --exclude-tools <names>   Never serve these tools (env FLOWNALLY_EXCLUDE_TOOLS)
   --read-only               Serve read-only tools only (env FLOWNALLY_READ_ONLY=1)
-  --tool-mode <mode>        operations (one tool per operation) or discovery (env FLOWNALLY_TOOL_MODE)
+  --tool-mode <mode>        operations (one tool per operation) or discovery: five tools that search,
+                            describe and run the selected operations (all unless --toolsets) (env FLOWNALLY_TOOL_MODE)
   --max-result-tokens <n>   Cap on a result's size in tokens (env FLOWNALLY_MAX_RESULT_TOKENS; default 20000)
   --http                    Serve Streamable HTTP at /mcp instead of stdio
   --host <host>             HTTP bind address (env FLOWNALLY_HOST; default 127.0.0.1)
@@ -136,7 +134,11 @@ export function parseCli(argv: readonly string[], env: Env): CliCommand {
       maxRetries: int(env.FLOWNALLY_MAX_RETRIES, "FLOWNALLY_MAX_RETRIES", 2, 0, 10),
       retryDeadlineMs: int(env.FLOWNALLY_RETRY_DEADLINE_MS, "FLOWNALLY_RETRY_DEADLINE_MS", 60_000, 0, 3_600_000),
       maxConcurrency: int(env.FLOWNALLY_MAX_CONCURRENCY, "FLOWNALLY_MAX_CONCURRENCY", 16, 1, 256),
-      toolsets: parseToolsets(str("--toolsets", "FLOWNALLY_TOOLSETS")),
+      // Discovery lists five tools whatever is selected, so it searches everything unless told otherwise.
+      toolsets:
+        toolMode === "discovery" && str("--toolsets", "FLOWNALLY_TOOLSETS") === undefined
+          ? "all"
+          : parseToolsets(str("--toolsets", "FLOWNALLY_TOOLSETS")),
       tools: list(str("--tools", "FLOWNALLY_TOOLS")),
       excludeTools: list(str("--exclude-tools", "FLOWNALLY_EXCLUDE_TOOLS")),
       readOnly: bool("--read-only", "FLOWNALLY_READ_ONLY"),
@@ -170,7 +172,7 @@ function parseToolsets(value: string | undefined): readonly Toolset[] | "all" {
   if (names.includes("all")) return "all";
   const out = new Set<Toolset>();
   for (const name of names) {
-    if (name === "default") DEFAULT_TOOLSETS.forEach((t) => out.add(t));
+    if (name === "default") for (const t of DEFAULT_TOOLSETS) out.add(t);
     else if ((TOOLSETS as readonly string[]).includes(name)) out.add(name as Toolset);
     else throw new ConfigError(`unknown toolset ${name}; choose from ${TOOLSETS.join(", ")}, all, default`);
   }

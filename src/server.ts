@@ -7,8 +7,9 @@ import type { Config } from "./config.js";
 import { FileRoots } from "./files/roots.js";
 import { registerPrompts } from "./prompts/index.js";
 import { registerResources } from "./resources/index.js";
+import { discoveryTools } from "./tools/discovery.js";
 import { allTools } from "./tools/index.js";
-import { registerTools, selectTools } from "./tools/registry.js";
+import { registerTools, selectTools, serve } from "./tools/registry.js";
 import { VERSION } from "./version.js";
 import { checkBeforeSending, noteSuccess, resolveNames, workspaceFor } from "./workspace/index.js";
 
@@ -40,13 +41,15 @@ export function createServer(config: Config, deps: ServerDeps): McpServer {
   const files = new FileRoots(config.fileRoots);
   files.attach(server.server);
   const workspace = workspaceFor(deps.client);
-  registerTools(server, tools, {
+  const options = {
     client: deps.client,
     maxResultTokens: config.maxResultTokens,
     files,
     preparers: [resolveNames(workspace), checkBeforeSending(workspace)],
     afterSuccess: noteSuccess(workspace),
-  });
+  };
+  if (config.toolMode === "discovery") serve(server, discoveryTools(tools, options, config.readOnly), options);
+  else registerTools(server, tools, options);
   registerResources(server, workspace);
   registerPrompts(server, workspace);
   return server;

@@ -56,10 +56,13 @@ export function selectTools(all: readonly Tool[], sel: ToolSelection): Tool[] {
   );
 }
 
-const schemaCache = new WeakMap<Tool, ListedTool>();
+/** What tools/list shows of a definition (discovery's own tools are listed the same way). */
+export type Listable = Pick<Tool, "name" | "title" | "description" | "input" | "hints">;
+
+const schemaCache = new WeakMap<Listable, ListedTool>();
 
 /** The tools/list entry of a definition, built once (at build time, for the bundled server). */
-export function listedTool(tool: Tool): ListedTool {
+export function listedTool(tool: Listable): ListedTool {
   let listed = schemaCache.get(tool);
   if (!listed) listed = PRECOMPUTED_LISTING?.[tool.name];
   if (!listed) {
@@ -98,6 +101,8 @@ function slim<T>(node: T): T {
     if (key === "pattern" && "format" in record) continue;
     if (key === "minLength" && value === 1) continue;
     if (key === "propertyNames") continue;
+    // `{}` allows anything, which is what an absent keyword means too.
+    if ((key === "additionalProperties" || key === "items") && isEmptyObject(value)) continue;
     out[key] =
       key === "properties"
         ? Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, slim(v)]))
@@ -106,11 +111,30 @@ function slim<T>(node: T): T {
   return out as T;
 }
 
+function isEmptyObject(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
+}
+
+/** A tool as served: its tools/list entry and how a call runs (operation tools and discovery's alike). */
+export interface Served {
+  listed: ListedTool;
+  call(args: Record<string, unknown>, ctx: ToolContext): Promise<CallToolResult>;
+}
+
 export function registerTools(server: McpServer, tools: readonly Tool[], options: RegistryOptions): void {
-  const byName = new Map(tools.map((t) => [t.name, t]));
+  serve(
+    server,
+    tools.map((tool) => ({ listed: listedTool(tool), call: (args, ctx) => callTool(tool, args, ctx, options) })),
+    options,
+  );
+}
+
+/** Installs tools/list and tools/call for `served` and builds each call's context (signal, progress, files). */
+export function serve(server: McpServer, served: readonly Served[], options: RegistryOptions): void {
+  const byName = new Map(served.map((t) => [t.listed.name, t]));
   const files = options.files ?? new FileRoots(undefined);
   server.server.registerCapabilities({ tools: { listChanged: false } });
-  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: tools.map(listedTool) }));
+  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: served.map((t) => t.listed) }));
   server.server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const tool = byName.get(request.params.name);
     if (!tool) return failure(`Unknown tool ${request.params.name}. Call tools/list to see the tools enabled here.`);
@@ -132,8 +156,19 @@ export function registerTools(server: McpServer, tools: readonly Tool[], options
         });
       },
     };
-    return callTool(tool, request.params.arguments ?? {}, ctx, options);
+    return tool.call(request.params.arguments ?? {}, ctx);
   });
+}
+
+/** Validates arguments against a definition's zod schema, after JSON-string coercion. */
+export function parseArguments(
+  tool: Pick<Tool, "input">,
+  rawArgs: Record<string, unknown>,
+): { ok: true; args: Record<string, unknown> } | { ok: false; message: string } {
+  const parsed = z.object(tool.input).strict().safeParse(coerceJsonStrings(tool, rawArgs));
+  return parsed.success
+    ? { ok: true, args: parsed.data }
+    : { ok: false, message: describeInvalidArguments(parsed.error) };
 }
 
 export async function callTool(
@@ -142,9 +177,9 @@ export async function callTool(
   ctx: ToolContext,
   options: RegistryOptions,
 ): Promise<CallToolResult> {
-  const parsed = z.object(tool.input).strict().safeParse(coerceJsonStrings(tool, rawArgs));
-  if (!parsed.success) return failure(describeInvalidArguments(parsed.error));
-  let args: Record<string, unknown> = parsed.data;
+  const parsed = parseArguments(tool, rawArgs);
+  if (!parsed.ok) return failure(parsed.message);
+  let args = parsed.args;
   try {
     for (const prepare of options.preparers ?? []) args = await prepare(tool, args, ctx);
     const output = tool.run ? await tool.run(args, ctx) : await send(tool, args, ctx);
@@ -188,7 +223,7 @@ async function send(tool: Tool, args: Readonly<Record<string, unknown>>, ctx: To
 }
 
 // Several models send an object or array argument as a JSON string; accept that.
-function coerceJsonStrings(tool: Tool, args: Record<string, unknown>): Record<string, unknown> {
+function coerceJsonStrings(tool: Pick<Tool, "input">, args: Record<string, unknown>): Record<string, unknown> {
   let out = args;
   for (const [key, value] of Object.entries(args)) {
     const schema = tool.input[key];
@@ -202,13 +237,31 @@ function coerceJsonStrings(tool: Tool, args: Record<string, unknown>): Record<st
   return out;
 }
 
+/** Whether a schema takes an object or array, looking through optional/nullable/default/pipe/union wrappers. */
 function wantsStructured(schema: z.core.$ZodType): boolean {
-  const type = schema._zod.def.type;
-  if (type === "optional" || type === "nullable" || type === "default") {
-    const inner = (schema._zod.def as { innerType?: z.core.$ZodType }).innerType;
-    return inner ? wantsStructured(inner) : false;
+  const def = schema._zod.def as {
+    type: string;
+    innerType?: z.core.$ZodType;
+    in?: z.core.$ZodType;
+    options?: readonly z.core.$ZodType[];
+  };
+  switch (def.type) {
+    case "object":
+    case "array":
+    case "record":
+    case "tuple":
+    case "intersection":
+      return true;
+    case "pipe":
+      return def.in ? wantsStructured(def.in) : false;
+    case "union": {
+      // Only when no option takes a plain string, which the text could then be meant as.
+      const options = def.options ?? [];
+      return options.some(wantsStructured) && !options.some((o) => o._zod.def.type === "string");
+    }
+    default:
+      return def.innerType ? wantsStructured(def.innerType) : false;
   }
-  return type === "object" || type === "array" || type === "record";
 }
 
 export function failure(text: string): CallToolResult {

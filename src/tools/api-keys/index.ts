@@ -5,7 +5,7 @@ import { z } from "zod";
 import { id } from "../params.js";
 import { CREATE, DESTRUCTIVE, defineTool, READ } from "../types.js";
 
-const serviceAccountId = id("Service account", "list_service_accounts");
+const serviceAccountId = id("list_service_accounts");
 
 export const apiKeyTools = [
   defineTool({
@@ -73,7 +73,7 @@ export const apiKeyTools = [
     scopes: ["api_key:revoke"],
     method: "DELETE",
     path: "/api-keys/{id}",
-    input: { id: id("API key", "list_api_keys") },
+    input: { id: id("list_api_keys") },
     hints: DESTRUCTIVE,
   }),
 ];

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { id, openObject, paging } from "../params.js";
 import { CREATE, DESTRUCTIVE, defineTool, READ, UPDATE } from "../types.js";
 
-const chatbotId = id("Chatbot", "list_chatbots");
+const chatbotId = id("list_chatbots");
 // CreateChatbotRequest/UpdateChatbotRequest are named but not listed in the
 // reference; it mentions draft details and team assignments.
 const draft = {
@@ -124,7 +124,7 @@ export const chatbotTools = [
     scopes: ["journey:read"],
     method: "GET",
     path: "/chatbots/{id}/versions/{versionId}",
-    input: { id: chatbotId, versionId: id("Version", "list_chatbot_versions") },
+    input: { id: chatbotId, versionId: id("list_chatbot_versions") },
     hints: READ,
   }),
 ];

@@ -7,14 +7,11 @@ import { CREATE, DESTRUCTIVE, defineTool, READ, UPDATE } from "../types.js";
 const CHANNELS = ["whatsapp", "messenger", "instagram", "sms", "email", "webchat"] as const;
 
 export const contactFilters = {
-  search: z.string().optional().describe("Case-insensitive text in name, email, phone or tag name"),
-  customFields: z
-    .record(z.string(), z.string())
-    .optional()
-    .describe('Field key, id or name → value, all must match, e.g. {"preferredStore":"Krakow"}'),
-  tagIds: z.array(z.string()).optional().describe("Tag ids or names; any may match"),
-  channels: z.array(z.enum(CHANNELS)).optional().describe("Identity channels; any may match"),
-  archived: z.boolean().optional().describe("Omit: active only; true: archived only; false: active only"),
+  search: z.string().optional().describe("Text in name, email, phone or tag name"),
+  customFields: z.record(z.string(), z.string()).optional().describe("Field key, id or name → value; all must match"),
+  tagIds: z.array(z.string()).optional().describe("Tag ids or names; any matches"),
+  channels: z.array(z.enum(CHANNELS)).optional().describe("Identity channels; any matches"),
+  archived: z.boolean().optional().describe("true: archived only; default active only"),
   createdAfter: rfc3339("Created at or after").optional(),
   createdBefore: rfc3339("Created before").optional(),
   orderBy: z.enum(["createdAt", "updatedAt", "name"]).optional().describe("Sort field"),
@@ -32,8 +29,7 @@ export const contactTools = [
     name: "list_contacts",
     toolset: "contacts",
     title: "List contacts",
-    description:
-      "Find contacts (identities, tagIds, customFields) by text, field values, tags, channel, archive state or creation date; paged.",
+    description: "Find contacts by text, field values, tags, channel, archive state or creation date.",
     scopes: ["contact:list"],
     method: "GET",
     path: "/contacts",
@@ -60,7 +56,7 @@ export const contactTools = [
     name: "count_contacts",
     toolset: "contacts",
     title: "Count contacts",
-    description: "Count all active (or archived) contacts; ignores filters. Count a filtered segment with segment_contacts.",
+    description: "Count all active (or archived) contacts. For a filtered count use segment_contacts.",
     scopes: ["contact:list"],
     method: "GET",
     path: "/contacts/count",
@@ -109,7 +105,7 @@ export const contactTools = [
     scopes: ["contact:list"],
     method: "GET",
     path: "/contacts/imports/{id}",
-    input: { id: id("Import", "import_contacts") },
+    input: { id: id("import_contacts") },
     hints: READ,
   }),
   defineTool({

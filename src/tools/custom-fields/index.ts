@@ -10,8 +10,8 @@ const definition = {
   name: z.string().min(1).describe("Field label"),
   type: z.enum(["text", "date"]).describe("Value type"),
 };
-const contactFieldId = id("Contact field", "list_contact_fields");
-const propertyFieldId = id("Property field", "list_property_fields");
+const contactFieldId = id("list_contact_fields");
+const propertyFieldId = id("list_property_fields");
 
 export const customFieldTools = [
   defineTool({

@@ -110,7 +110,7 @@ export const eventTools = [
     scopes: ["event:read"],
     method: "GET",
     path: "/events/{id}",
-    input: { id: id("Event", "list_events") },
+    input: { id: id("list_events") },
     hints: READ,
   }),
   defineTool({

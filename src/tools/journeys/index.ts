@@ -5,7 +5,7 @@ import { z } from "zod";
 import { id, openObject, paging } from "../params.js";
 import { CREATE, DESTRUCTIVE, defineTool, READ, UPDATE } from "../types.js";
 
-const journeyId = id("Journey", "list_journeys");
+const journeyId = id("list_journeys");
 // The reference names CreateJourneyRequest/UpdateJourneyRequest without listing
 // their fields: `name` and an open `definition` are all it implies.
 const draft = {
@@ -123,7 +123,7 @@ export const journeyTools = [
     scopes: ["journey:read"],
     method: "GET",
     path: "/journeys/versions/{versionId}",
-    input: { versionId: id("Version", "list_journey_versions") },
+    input: { versionId: id("list_journey_versions") },
     hints: READ,
   }),
 ];

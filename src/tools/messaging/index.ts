@@ -9,7 +9,7 @@ import { defineTool, READ, SEND, UPDATE } from "../types.js";
 // every object stays open for the ones it does not show.
 const open = <S extends z.ZodRawShape>(shape: S) => z.object(shape).catchall(z.unknown());
 
-const messageId = id("Message", "list_conversation_messages");
+const messageId = id("list_conversation_messages");
 
 const template = open({ name: z.string(), language: z.string(), components: z.array(z.unknown()).optional() });
 const media = open({ mediaId: z.string(), caption: z.string().optional() });

@@ -1,0 +1,157 @@
+// Discovery mode through a real MCP client against the sandbox: five tools
+// that find, describe and run any selected operation, each executor only for
+// its own class, within 1,500 tokens.
+
+import type { CallToolResult, Tool as ListedTool } from "@modelcontextprotocol/sdk/types.js";
+import { encode } from "gpt-tokenizer/encoding/o200k_base";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseCli } from "../src/config.js";
+import { type Sandbox, startSandbox } from "../src/sandbox/index.js";
+import { DEMO_IDS } from "../src/sandbox/seed.js";
+import { allTools } from "../src/tools/index.js";
+import { listedTool } from "../src/tools/registry.js";
+import { type Connected, connect, testConfig, textOf } from "./helpers/mcp.js";
+
+let sandbox: Sandbox;
+let mcp: Connected;
+let listed: ListedTool[];
+
+function discoveryConfig(argv: string[] = []) {
+  const command = parseCli(["--tool-mode", "discovery", ...argv], {});
+  if (command.kind !== "serve") throw new Error("unexpected");
+  return testConfig({ ...command.config, baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey });
+}
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  mcp = await connect(discoveryConfig());
+  listed = (await mcp.client.listTools()).tools;
+});
+afterAll(async () => {
+  await mcp.close();
+  await sandbox.close();
+});
+
+const data = (r: CallToolResult) => r.structuredContent as Record<string, unknown>;
+
+describe("discovery mode", () => {
+  it("lists five tools with honest annotations, within 1,500 tokens", () => {
+    expect(listed.map((t) => t.name)).toEqual([
+      "search_operations",
+      "describe_operation",
+      "execute_read_operation",
+      "execute_write_operation",
+      "execute_destructive_operation",
+    ]);
+    const hints = Object.fromEntries(listed.map((t) => [t.name, t.annotations]));
+    expect(hints.execute_read_operation).toMatchObject({ readOnlyHint: true, destructiveHint: false });
+    expect(hints.execute_write_operation).toMatchObject({
+      readOnlyHint: false,
+      destructiveHint: false,
+      openWorldHint: true,
+    });
+    expect(hints.execute_destructive_operation).toMatchObject({ readOnlyHint: false, destructiveHint: true });
+    const tokens = listed.reduce((sum, t) => sum + encode(JSON.stringify(t)).length, 0);
+    expect(tokens).toBeLessThanOrEqual(1500);
+    for (const tool of listed) {
+      for (const [name, schema] of Object.entries(tool.inputSchema.properties ?? {})) {
+        expect((schema as { description?: string }).description, `${tool.name}.${name}`).toBeTruthy();
+      }
+    }
+  });
+
+  it("finds operations by keywords", async () => {
+    const found = textOf(await mcp.call("search_operations", { query: "add tag to contact" }));
+    expect(found.split("\n")[0]).toMatch(/^add_tag_to_contact \(write\): /);
+    expect(textOf(await mcp.call("search_operations", { query: "delete webhook" }))).toMatch(
+      /delete_webhook_settings \(destructive\)/,
+    );
+    expect(textOf(await mcp.call("search_operations", { query: "zzzz" }))).toMatch(/No operation matches/);
+  });
+
+  it("describes an operation with the schema tools/list would show", async () => {
+    const result = await mcp.call("describe_operation", { operation: "set_contact_field_value" });
+    const tool = allTools.find((t) => t.name === "set_contact_field_value");
+    if (!tool) throw new Error("missing");
+    expect(data(result)).toMatchObject({
+      method: "PUT",
+      path: "/contacts/{contactId}/custom-fields/{customFieldId}",
+      executor: "execute_write_operation",
+      inputSchema: listedTool(tool).inputSchema,
+      annotations: listedTool(tool).annotations,
+    });
+    expect((await mcp.call("describe_operation", { operation: "nope" })).isError).toBe(true);
+  });
+
+  it("can describe and run every operation of the catalogue", async () => {
+    for (const tool of allTools) {
+      const found = textOf(await mcp.call("search_operations", { query: tool.name.replaceAll("_", " "), limit: 50 }));
+      expect(
+        found.split("\n").map((line) => line.split(" ")[0]),
+        tool.name,
+      ).toContain(tool.name);
+      const described = await mcp.call("describe_operation", { operation: tool.name });
+      expect(described.isError, tool.name).toBeFalsy();
+    }
+    const got = await mcp.call("execute_read_operation", {
+      operation: "get_contact",
+      arguments: { id: DEMO_IDS.anna },
+    });
+    expect(got.isError, textOf(got)).toBeFalsy();
+    expect(data(got).name).toBe("Anna Kowalska");
+    // Arguments sent as a JSON string are accepted too.
+    const tagged = await mcp.call("execute_write_operation", {
+      operation: "create_tag",
+      arguments: JSON.stringify({ name: "Discovered" }),
+    });
+    expect(tagged.isError, textOf(tagged)).toBeFalsy();
+    const tagId = String(data(tagged).id);
+    const deleted = await mcp.call("execute_destructive_operation", {
+      operation: "delete_tag",
+      arguments: { id: tagId },
+    });
+    expect(deleted.isError, textOf(deleted)).toBeFalsy();
+  });
+
+  it("validates arguments with the operation's own schema, as operations mode does", async () => {
+    const result = await mcp.call("execute_write_operation", {
+      operation: "create_contact",
+      arguments: { phone: "123" },
+    });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/phone/);
+  });
+
+  it("refuses an operation of the wrong class, naming the right executor, and sends nothing", async () => {
+    const before = await mcp.call("execute_read_operation", { operation: "list_tags" });
+    const refused = await mcp.call("execute_read_operation", {
+      operation: "delete_tag",
+      arguments: { id: DEMO_IDS.vipTag },
+    });
+    expect(refused.isError).toBe(true);
+    expect(textOf(refused)).toMatch(/execute_destructive_operation/);
+    const writeRefused = await mcp.call("execute_write_operation", {
+      operation: "delete_contact",
+      arguments: { id: DEMO_IDS.anna },
+    });
+    expect(textOf(writeRefused)).toMatch(/destructive operation; run it with execute_destructive_operation/);
+    const readRefused = await mcp.call("execute_destructive_operation", { operation: "list_tags" });
+    expect(textOf(readRefused)).toMatch(/execute_read_operation/);
+    const after = await mcp.call("execute_read_operation", { operation: "list_tags" });
+    expect(textOf(after)).toBe(textOf(before));
+  });
+
+  it("honours --read-only and the selection filters", async () => {
+    const ro = await connect(discoveryConfig(["--read-only", "--toolsets", "tags", "--exclude-tools", "create_tag"]));
+    try {
+      const names = (await ro.client.listTools()).tools.map((t) => t.name);
+      expect(names).toEqual(["search_operations", "describe_operation", "execute_read_operation"]);
+      expect(textOf(await ro.call("search_operations", { query: "tag" }))).toBe("list_tags (read): List contact tags.");
+      const hidden = await ro.call("describe_operation", { operation: "list_contacts" });
+      expect(hidden.isError).toBe(true);
+      expect(textOf(hidden)).toMatch(/No operation list_contacts is enabled here/);
+    } finally {
+      await ro.close();
+    }
+  });
+});
