@@ -146,6 +146,8 @@ export class FlownallyClient {
   /** Every item of every page, following `nextPageToken` until it runs out. */
   async *paginate(req: ApiRequest, itemsKey: string): AsyncGenerator<unknown> {
     let pageToken: string | undefined;
+    // An API that hands back a token it gave before would loop for ever.
+    const seen = new Set<string>();
     do {
       const query = { ...req.query, ...(pageToken ? { pageToken } : {}) };
       const { data } = await this.request({ ...req, query });
@@ -153,6 +155,12 @@ export class FlownallyClient {
       const items = page[itemsKey];
       if (Array.isArray(items)) yield* items;
       pageToken = typeof page.nextPageToken === "string" && page.nextPageToken !== "" ? page.nextPageToken : undefined;
+      if (pageToken !== undefined) {
+        if (seen.has(pageToken)) {
+          throw new ApiError({ kind: "bad_response", message: `GET ${req.path} repeated a nextPageToken; paging stopped` });
+        }
+        seen.add(pageToken);
+      }
     } while (pageToken);
   }
 
