@@ -37,6 +37,20 @@ async function main(): Promise<void> {
   }
   addSecret(config.apiKey);
 
+  if (config.http) {
+    // Loaded only here, so stdio start-up never parses the HTTP code.
+    const { httpOptionsFromEnv, serveHttp } = await import("./transports/http.js");
+    try {
+      await serveHttp(config, { ...httpOptionsFromEnv(process.env), onClose: stopSandbox });
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      process.stderr.write(`flownally-mcp: ${err.message}\n`);
+      await stopSandbox();
+      process.exit(2);
+    }
+    return;
+  }
+
   const client = new FlownallyClient({
     baseUrl: config.baseUrl,
     apiKey: config.apiKey ?? "",

@@ -1,0 +1,318 @@
+// Streamable HTTP: a real SDK client over loopback HTTP against a recording API
+// (and, once, the built binary with its sandbox): who may call, which key each
+// caller's API requests carry, browser guards, limits, stateless mode, shutdown.
+
+import { spawn } from "node:child_process";
+import { request as httpRequest } from "node:http";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { type CallToolResult, LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Config } from "../src/config.js";
+import { type HttpOptions, type HttpServer, resolveAuth, startHttpServer } from "../src/transports/http.js";
+import { json, type Loopback, startLoopback } from "./helpers/loopback.js";
+import { testConfig } from "./helpers/mcp.js";
+
+const KEY_A = "user-a-key-0001";
+const KEY_B = "user-b-key-0002";
+const SERVER_KEY = "server-side-key-0003";
+const MCP_TOKEN = "mcp-token-0004";
+
+let api: Loopback;
+const running: HttpServer[] = [];
+const clients: Client[] = [];
+
+beforeAll(async () => {
+  api = await startLoopback();
+  api.respond((req, res) => json(res, 200, req.path === "/tags" ? { tags: [] } : { id: req.path.split("/").pop() }));
+});
+afterAll(() => api.close());
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close().catch(() => undefined)));
+  await Promise.all(running.splice(0).map((s) => s.close()));
+  api.requests.length = 0;
+});
+
+function httpConfig(overrides: Partial<Config> = {}, stateless = false): Config {
+  return testConfig({
+    apiKey: undefined,
+    baseUrl: api.baseUrl,
+    http: { host: "127.0.0.1", port: 0, stateless },
+    ...overrides,
+  });
+}
+
+async function start(config: Config, options: HttpOptions = {}): Promise<HttpServer> {
+  const server = await startHttpServer(config, {
+    clientOptions: { retry: { baseDelayMs: 5, maxDelayMs: 20 } },
+    ...options,
+  });
+  running.push(server);
+  return server;
+}
+
+async function connectClient(
+  url: string,
+  token?: string,
+): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } });
+  const client = new Client({ name: "http-test", version: "1.0.0" });
+  await client.connect(transport);
+  clients.push(client);
+  return { client, transport };
+}
+
+interface Raw {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** A bare HTTP request, so tests can send any Host, Origin or body. */
+function raw(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
+): Promise<Raw> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: init.method ?? "POST", headers: init.headers ?? {} }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => {
+        body += c;
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on("error", reject);
+    req.end(init.body);
+  });
+}
+
+const RPC_HEADERS = { "content-type": "application/json", accept: "application/json, text/event-stream" };
+const INITIALIZE = JSON.stringify({
+  jsonrpc: "2.0",
+  id: 1,
+  method: "initialize",
+  params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
+});
+
+function authOf(path: string): string[] {
+  return api.requests.filter((r) => r.path === path).map((r) => String(r.headers.authorization));
+}
+
+describe("per-user keys (no server-side key)", () => {
+  it("sends each caller's own token as the API key, never another's", async () => {
+    const server = await start(httpConfig());
+    const [a, b] = await Promise.all([connectClient(server.url, KEY_A), connectClient(server.url, KEY_B)]);
+    await Promise.all([
+      ...Array.from({ length: 3 }, () => a.client.callTool({ name: "get_contact", arguments: { id: "con_alice" } })),
+      ...Array.from({ length: 3 }, () => b.client.callTool({ name: "get_contact", arguments: { id: "con_bob" } })),
+    ]);
+    expect(authOf("/contacts/con_alice")).toEqual(Array(3).fill(`Bearer ${KEY_A}`));
+    expect(authOf("/contacts/con_bob")).toEqual(Array(3).fill(`Bearer ${KEY_B}`));
+    expect(server.sessionCount()).toBe(2);
+  });
+
+  it("answers 401 with a Bearer challenge when no token is sent", async () => {
+    const server = await start(httpConfig());
+    const res = await raw(server.url, { headers: RPC_HEADERS, body: INITIALIZE });
+    expect(res.status).toBe(401);
+    expect(res.headers["www-authenticate"]).toBe('Bearer realm="flownally-mcp"');
+    await expect(connectClient(server.url)).rejects.toThrow();
+  });
+
+  it("refuses a session used with another caller's token, as if it did not exist", async () => {
+    const server = await start(httpConfig());
+    const a = await connectClient(server.url, KEY_A);
+    const sessionId = a.transport.sessionId ?? "";
+    expect(sessionId).not.toBe("");
+    const list = JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/list" });
+    const headers = { ...RPC_HEADERS, "mcp-session-id": sessionId, "mcp-protocol-version": "2025-06-18" };
+    const stolen = await raw(server.url, { headers: { ...headers, authorization: `Bearer ${KEY_B}` }, body: list });
+    expect(stolen.status).toBe(404);
+    const own = await raw(server.url, { headers: { ...headers, authorization: `Bearer ${KEY_A}` }, body: list });
+    expect(own.status).toBe(200);
+    expect(own.body).toContain("get_contact");
+  });
+
+  it("closes a session on DELETE, after idle expiry, and refuses new ones past the cap", async () => {
+    const server = await start(httpConfig(), { sessionIdleMs: 100, maxSessions: 1 });
+    const a = await connectClient(server.url, KEY_A);
+    const refused = await raw(server.url, {
+      headers: { ...RPC_HEADERS, authorization: `Bearer ${KEY_B}` },
+      body: INITIALIZE,
+    });
+    expect(refused.status).toBe(503);
+    await a.transport.terminateSession();
+    expect(server.sessionCount()).toBe(0);
+    await connectClient(server.url, KEY_B);
+    expect(server.sessionCount()).toBe(1);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(server.sessionCount()).toBe(0);
+  });
+});
+
+describe("server-side key with an MCP token", () => {
+  const config = (): Config => httpConfig({ apiKey: SERVER_KEY });
+
+  it("refuses to start without FLOWNALLY_MCP_TOKEN", () => {
+    expect(() => resolveAuth(config(), undefined)).toThrow(/FLOWNALLY_MCP_TOKEN/);
+    expect(resolveAuth({ ...config(), sandbox: true }, undefined).kind).toBe("open");
+    expect(() =>
+      resolveAuth({ ...config(), sandbox: true, http: { host: "0.0.0.0", port: 0, stateless: false } }, undefined),
+    ).toThrow(/FLOWNALLY_MCP_TOKEN/);
+  });
+
+  it("answers a wrong token with 401 and calls the API with the server key for the right one", async () => {
+    const server = await start(config(), { mcpToken: MCP_TOKEN });
+    const wrong = await raw(server.url, {
+      headers: { ...RPC_HEADERS, authorization: "Bearer nope" },
+      body: INITIALIZE,
+    });
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers["www-authenticate"]).toContain('error="invalid_token"');
+    const { client } = await connectClient(server.url, MCP_TOKEN);
+    await client.callTool({ name: "get_contact", arguments: { id: "con_carol" } });
+    expect(authOf("/contacts/con_carol")).toEqual([`Bearer ${SERVER_KEY}`]);
+  });
+});
+
+describe("browser and size guards", () => {
+  it("refuses a foreign Origin and a foreign Host with 403, accepts localhost ones", async () => {
+    const server = await start(httpConfig());
+    const auth = { ...RPC_HEADERS, authorization: `Bearer ${KEY_A}` };
+    const origin = await raw(server.url, {
+      headers: { ...auth, origin: "https://evil.example.com" },
+      body: INITIALIZE,
+    });
+    expect(origin.status).toBe(403);
+    const host = await raw(server.url, { headers: { ...auth, host: "evil.example.com" }, body: INITIALIZE });
+    expect(host.status).toBe(403);
+    const local = await raw(server.url, {
+      headers: { ...auth, host: `localhost:${server.port}`, origin: `http://localhost:${server.port}` },
+      body: INITIALIZE,
+    });
+    expect(local.status).toBe(200);
+  });
+
+  it("accepts hosts and origins listed for a deployment", async () => {
+    const server = await start(httpConfig(), {
+      allowedHosts: ["mcp.example.com"],
+      allowedOrigins: ["https://app.example.com"],
+    });
+    const res = await raw(server.url, {
+      headers: {
+        ...RPC_HEADERS,
+        authorization: `Bearer ${KEY_A}`,
+        host: "mcp.example.com",
+        origin: "https://app.example.com",
+      },
+      body: INITIALIZE,
+    });
+    expect(res.status).toBe(200);
+  });
+
+  it("answers /healthz without a token", async () => {
+    const server = await start(httpConfig());
+    const res = await raw(server.url.replace(/\/mcp$/, "/healthz"), { method: "GET" });
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ status: "ok" });
+  });
+
+  it("answers a body over the limit with 413", async () => {
+    const server = await start(httpConfig(), { maxBodyBytes: 64 * 1024 });
+    const big = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping", params: { pad: "x".repeat(100 * 1024) } });
+    const res = await raw(server.url, { headers: { ...RPC_HEADERS, authorization: `Bearer ${KEY_A}` }, body: big });
+    expect(res.status).toBe(413);
+  });
+});
+
+describe("capabilities over HTTP", () => {
+  it("takes logging/setLevel and delivers a session's log messages to that session only", async () => {
+    const server = await start(httpConfig());
+    const a = await connectClient(server.url, KEY_A);
+    const b = await connectClient(server.url, KEY_B);
+    const seen: { a: string[]; b: string[] } = { a: [], b: [] };
+    a.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void seen.a.push(String(n.params.data)));
+    b.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void seen.b.push(String(n.params.data)));
+    await a.client.setLoggingLevel("warning");
+    await b.client.setLoggingLevel("debug");
+    const serverA = server.sessionServer(a.transport.sessionId ?? "");
+    const serverB = server.sessionServer(b.transport.sessionId ?? "");
+    // Log messages outside a request travel on the session's GET stream; give it a moment to open.
+    await new Promise((r) => setTimeout(r, 100));
+    await serverA?.sendLoggingMessage({ level: "info", data: "a-info" });
+    await serverA?.sendLoggingMessage({ level: "error", data: "a-error" });
+    await serverB?.sendLoggingMessage({ level: "info", data: "b-info" });
+    await expect.poll(() => seen.b).toEqual(["b-info"]);
+    await expect.poll(() => seen.a).toEqual(["a-error"]);
+  });
+});
+
+describe("shutdown", () => {
+  it("lets a call in flight finish, then closes every session and refuses new requests", async () => {
+    api.respond(async (req, res) => {
+      if (req.path === "/contacts/con_slow") await new Promise((r) => setTimeout(r, 300));
+      json(res, 200, { id: req.path.split("/").pop() });
+    });
+    const server = await startHttpServer(httpConfig(), { shutdownGraceMs: 5_000 });
+    const { client } = await connectClient(server.url, KEY_A);
+    const call = client.callTool({ name: "get_contact", arguments: { id: "con_slow" } });
+    await expect.poll(() => authOf("/contacts/con_slow").length).toBe(1);
+    const closed = server.close();
+    const result = (await call) as CallToolResult;
+    expect(result.isError).toBeFalsy();
+    await closed;
+    expect(server.sessionCount()).toBe(0);
+    await expect(raw(server.url, { headers: RPC_HEADERS, body: INITIALIZE })).rejects.toThrow();
+    api.respond((req, res) => json(res, 200, { id: req.path.split("/").pop() }));
+  });
+});
+
+describe("stateless mode", () => {
+  it("serves tools/list and a call with no session, and keeps nothing afterwards", async () => {
+    const server = await start(httpConfig({}, true));
+    const { client, transport } = await connectClient(server.url, KEY_A);
+    expect(transport.sessionId).toBeUndefined();
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name)).toContain("list_tags");
+    const result = (await client.callTool({ name: "get_contact", arguments: { id: "con_dave" } })) as CallToolResult;
+    expect(result.isError).toBeFalsy();
+    expect(authOf("/contacts/con_dave")).toEqual([`Bearer ${KEY_A}`]);
+    expect(server.sessionCount()).toBe(0);
+  });
+});
+
+describe("the built binary", () => {
+  function spawnCli(args: string[], env: Record<string, string>) {
+    const child = spawn(process.execPath, ["dist/cli.js", ...args], {
+      stdio: ["ignore", "ignore", "pipe"],
+      env: { PATH: process.env.PATH ?? "", ...env },
+    });
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => {
+      stderr += c.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    return { child, exited, stderr: () => stderr };
+  }
+
+  it("serves the sandbox over HTTP and exits 0 on SIGTERM", async () => {
+    const cli = spawnCli(["--sandbox", "--http", "--port", "0"], {});
+    await expect.poll(() => /listening on (\S+\/mcp)/.exec(cli.stderr())?.[1], { timeout: 10_000 }).toBeTruthy();
+    const url = /listening on (\S+\/mcp)/.exec(cli.stderr())?.[1] ?? "";
+    const { client } = await connectClient(url);
+    const result = (await client.callTool({ name: "list_tags", arguments: {} })) as CallToolResult;
+    expect(result.isError).toBeFalsy();
+    expect(JSON.stringify(result.structuredContent)).toContain("tags");
+    cli.child.kill("SIGTERM");
+    expect(await cli.exited).toBe(0);
+  }, 20_000);
+
+  it("exits 2 when FLOWNALLY_API_KEY is set but FLOWNALLY_MCP_TOKEN is not", async () => {
+    const cli = spawnCli(["--http", "--port", "0"], { FLOWNALLY_API_KEY: SERVER_KEY });
+    expect(await cli.exited).toBe(2);
+    expect(cli.stderr()).toContain("FLOWNALLY_MCP_TOKEN");
+    expect(cli.stderr()).not.toContain(SERVER_KEY);
+  });
+});
