@@ -190,6 +190,12 @@ export async function callTool(
   }
 }
 
+/**
+ * pageSize sent when a list call omits it: the reference documents no default
+ * or maximum, and 50 items of any list stay well inside the result cap.
+ */
+export const DEFAULT_PAGE_SIZE = 50;
+
 /** The request an operation sends: path parameters into the path, `query` names into the query, the rest into the body. */
 export function buildRequest(tool: Tool, args: Readonly<Record<string, unknown>>) {
   if (!tool.method || !tool.path) throw new Error(`${tool.name} has neither a path nor a run function`);
@@ -202,6 +208,7 @@ export function buildRequest(tool: Tool, args: Readonly<Record<string, unknown>>
     if (inQuery.has(key)) query[key] = value as QueryValue;
     else body[key] = value;
   }
+  if (inQuery.has("pageSize") && query.pageSize === undefined) query.pageSize = DEFAULT_PAGE_SIZE;
   const hasBody = tool.method !== "GET" && tool.method !== "DELETE" && Object.keys(body).length > 0;
   let idempotencyKey: string | undefined;
   if (tool.idempotencyKey) {

@@ -23,7 +23,14 @@ export function successResult(
     return withStructured({ content: [{ type: "text", text: output.text }] }, data);
   }
   if (data === undefined) return { content: [{ type: "text", text: confirmation(tool, args) }] };
-  const { value, notice } = fit(data, maxTokens * CHARS_PER_TOKEN);
+  const maxChars = maxTokens * CHARS_PER_TOKEN;
+  const sizeArg = ["pageSize", "limit"].find((name) => name in tool.input && tool.query?.includes(name));
+  const pageToken = typeof args.pageToken === "string" ? args.pageToken : undefined;
+  const { value, notice, cutText } = fit(data, maxChars, {
+    ...(sizeArg && { sizeArg }),
+    ...(pageToken && { pageToken }),
+  });
+  if (cutText) return { content: [{ type: "text", text: `${compactJson(value).slice(0, maxChars)}\n${notice}` }] };
   const text = compactJson(value) + (notice ? `\n${notice}` : "");
   return withStructured({ content: [{ type: "text", text }] }, value);
 }
@@ -31,7 +38,8 @@ export function successResult(
 function withStructured(result: CallToolResult, data: unknown): CallToolResult {
   if (data === undefined || data === null) return result;
   // structuredContent must be an object; wrap arrays and scalars.
-  const structured = typeof data === "object" && !Array.isArray(data) ? (data as Record<string, unknown>) : { result: data };
+  const structured =
+    typeof data === "object" && !Array.isArray(data) ? (data as Record<string, unknown>) : { result: data };
   return { ...result, structuredContent: structured };
 }
 
@@ -43,31 +51,55 @@ function confirmation(tool: Tool, args: Readonly<Record<string, unknown>>): stri
   return `${tool.title}: done${ids.length ? ` (${ids.join(", ")})` : ""}.`;
 }
 
+/** How the call that produced a result pages: its page-size argument and the token it was given. */
+export interface Paging {
+  sizeArg?: string;
+  pageToken?: string;
+}
+
 /**
- * Keeps a result within `maxChars` by cutting its largest top-level array, and
- * says so with how to get the rest.
+ * Keeps a result within `maxChars`: cuts its largest top-level array to the
+ * items that fit and says exactly how to get the rest without a gap (the
+ * API's nextPageToken continues after the whole page, not after the cut).
+ * Anything else too large is cut as text.
  */
-export function fit(data: unknown, maxChars: number): { value: unknown; notice?: string } {
-  if (compactJson(data).length <= maxChars || !data || typeof data !== "object" || Array.isArray(data)) {
-    return { value: data };
-  }
-  const record = data as Record<string, unknown>;
+export function fit(
+  data: unknown,
+  maxChars: number,
+  paging: Paging = {},
+): { value: unknown; notice?: string; cutText?: boolean } {
+  const whole = compactJson(data);
+  if (whole.length <= maxChars) return { value: data };
+  const record = data && typeof data === "object" && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
   const [key, items] = Object.entries(record)
-    .filter((e): e is [string, unknown[]] => Array.isArray(e[1]))
+    .filter((e): e is [string, unknown[]] => Array.isArray(e[1]) && e[1].length > 1)
     .sort((a, b) => compactJson(b[1]).length - compactJson(a[1]).length)[0] ?? ["", []];
-  if (!key) return { value: data, notice: "[Result is large and could not be shortened.]" };
-  // Largest n items that still fit, by binary search.
-  let lo = 0;
+  const budget = maxChars - 400;
+  const withItems = (n: number) => ({ ...record, [key]: items.slice(0, n) });
+  if (!key || compactJson(withItems(1)).length > budget) {
+    return {
+      value: data,
+      cutText: true,
+      notice: `[Cut: this result is ${Math.round(whole.length / 1000)}k characters, over the size cap (--max-result-tokens); only the first ${Math.round(maxChars / 1000)}k are shown. Ask for less, e.g. one item by id.]`,
+    };
+  }
+  // The most leading items that still fit, by binary search.
+  let lo = 1;
   let hi = items.length;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
-    if (compactJson({ ...record, [key]: items.slice(0, mid) }).length <= maxChars - 300) lo = mid;
+    if (compactJson(withItems(mid)).length <= budget) lo = mid;
     else hi = mid - 1;
   }
-  const value = { ...record, [key]: items.slice(0, lo) };
-  const token = typeof record.nextPageToken === "string" ? ` nextPageToken ${record.nextPageToken} continues after this whole page.` : "";
+  const next = typeof record.nextPageToken === "string" ? record.nextPageToken : undefined;
+  const again = paging.sizeArg
+    ? ` To see the rest without a gap, call again with ${paging.sizeArg} ${lo}${paging.pageToken ? ` and the same pageToken` : ""}, then follow each nextPageToken.`
+    : " This operation cannot page: narrow the request instead.";
+  const skip = next
+    ? ` The nextPageToken ${next} continues after all ${items.length}, so it would skip the ${items.length - lo} cut here.`
+    : "";
   return {
-    value,
-    notice: `[Truncated: ${lo} of ${items.length} ${key} shown to stay under the size cap. Call again with pageSize ${Math.max(1, lo)} to page without gaps.${token}]`,
+    value: withItems(lo),
+    notice: `[Truncated to stay under the size cap: ${lo} of ${items.length} ${key} shown.${again}${skip}]`,
   };
 }

@@ -35,7 +35,8 @@ export const chatbotCases: RequestCase[] = [
     args: { id: "bot_1", pageToken: "tok" },
     method: "GET",
     path: "/chatbots/bot_1/versions",
-    query: { pageToken: "tok" },
+    // pageSize omitted: the registrar sends its default.
+    query: { pageSize: "50", pageToken: "tok" },
   },
   {
     tool: "get_chatbot_version",

@@ -59,7 +59,7 @@ export const eventCases: RequestCase[] = [
     args: { contactId: "con_1", pageToken: "tok", eventTypeId: "evt-type_1" },
     method: "GET",
     path: "/contacts/con_1/events",
-    query: { pageToken: "tok", eventTypeId: "evt-type_1" },
+    query: { pageSize: "50", pageToken: "tok", eventTypeId: "evt-type_1" },
   },
   {
     tool: "create_contact_event",

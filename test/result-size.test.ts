@@ -1,0 +1,74 @@
+// What a result costs the model, through a real MCP client: compact text
+// without nulls or tenantId, list calls with a default page size, and a cap
+// that cuts an oversized page with an honest notice on how to get the rest.
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHARS_PER_TOKEN } from "../src/tools/result.js";
+import { json, type Loopback, startLoopback } from "./helpers/loopback.js";
+import { type Connected, connect, testConfig, textOf } from "./helpers/mcp.js";
+
+const MAX_TOKENS = 1000;
+
+let api: Loopback;
+let mcp: Connected;
+beforeAll(async () => {
+  api = await startLoopback();
+  mcp = await connect(testConfig({ baseUrl: api.baseUrl, maxResultTokens: MAX_TOKENS }));
+});
+afterAll(async () => {
+  await mcp.close();
+  await api.close();
+});
+
+const contact = (i: number) => ({
+  id: `con_${i}`,
+  tenantId: "ten_1",
+  name: `Person number ${i} with a fairly long name to fill the page`,
+  archivedAt: null,
+  customFields: { preferredStore: "Krakow" },
+});
+
+describe("result size", () => {
+  it("writes compact text without nulls or tenantId", async () => {
+    api.respond((_req, res) => json(res, 200, { contacts: [contact(1)], nextPageToken: null }));
+    const result = await mcp.call("list_contacts", {});
+    expect(textOf(result)).toBe(
+      '{"contacts":[{"id":"con_1","name":"Person number 1 with a fairly long name to fill the page","customFields":{"preferredStore":"Krakow"}}]}',
+    );
+  });
+
+  it("asks for a default page size when the model gives none, and keeps the one it gives", async () => {
+    api.respond((_req, res) => json(res, 200, { contacts: [] }));
+    await mcp.call("list_contacts", {});
+    expect(api.requests.at(-1)?.query.get("pageSize")).toBe("50");
+    await mcp.call("list_contacts", { pageSize: 7 });
+    expect(api.requests.at(-1)?.query.get("pageSize")).toBe("7");
+  });
+
+  it("cuts an oversized page under the cap and says how to continue without a gap", async () => {
+    const page = Array.from({ length: 100 }, (_, i) => contact(i));
+    api.respond((_req, res) => json(res, 200, { contacts: page, nextPageToken: "tok_next", totalSize: 500 }));
+    const result = await mcp.call("list_contacts", { pageSize: 100, pageToken: "tok_here" });
+    expect(result.isError).toBeFalsy();
+    const text = textOf(result);
+    expect(text.length).toBeLessThanOrEqual(MAX_TOKENS * CHARS_PER_TOKEN);
+    const [body = "", notice = ""] = text.split("\n");
+    const shown = (JSON.parse(body) as { contacts: unknown[] }).contacts.length;
+    expect(shown).toBeGreaterThan(0);
+    expect(shown).toBeLessThan(100);
+    expect(notice).toContain(`${shown} of 100 contacts shown`);
+    expect(notice).toContain(`call again with pageSize ${shown} and the same pageToken`);
+    expect(notice).toContain("nextPageToken tok_next continues after all 100");
+    // structuredContent carries the same cut page, not the oversized one.
+    expect((result.structuredContent?.contacts as unknown[]).length).toBe(shown);
+    expect(result.structuredContent?.nextPageToken).toBe("tok_next");
+  });
+
+  it("says so when a result without a page to cut is over the cap", async () => {
+    api.respond((_req, res) => json(res, 200, { id: "con_1", notes: "x".repeat(20_000) }));
+    const result = await mcp.call("get_contact", { id: "con_1" });
+    const text = textOf(result);
+    expect(text.length).toBeLessThanOrEqual(MAX_TOKENS * CHARS_PER_TOKEN + 300);
+    expect(text).toMatch(/\[Cut: this result is 20k characters, over the size cap/);
+  });
+});
