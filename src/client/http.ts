@@ -143,7 +143,10 @@ export class FlownallyClient {
     }
   }
 
-  /** Every item of every page, following `nextPageToken` until it runs out. */
+  /**
+   * Every item of every page, following `nextPageToken` until it runs out. A page
+   * without the `itemsKey` array is an error: not knowing the items is not the same as there being none.
+   */
   async *paginate(req: ApiRequest, itemsKey: string): AsyncGenerator<unknown> {
     let pageToken: string | undefined;
     // An API that hands back a token it gave before would loop for ever.
@@ -153,11 +156,17 @@ export class FlownallyClient {
       const { data } = await this.request({ ...req, query });
       const page = (data ?? {}) as Record<string, unknown>;
       const items = page[itemsKey];
-      if (Array.isArray(items)) yield* items;
+      if (!Array.isArray(items)) {
+        throw new ApiError({ kind: "bad_response", message: `GET ${req.path} answered without ${itemsKey}` });
+      }
+      yield* items;
       pageToken = typeof page.nextPageToken === "string" && page.nextPageToken !== "" ? page.nextPageToken : undefined;
       if (pageToken !== undefined) {
         if (seen.has(pageToken)) {
-          throw new ApiError({ kind: "bad_response", message: `GET ${req.path} repeated a nextPageToken; paging stopped` });
+          throw new ApiError({
+            kind: "bad_response",
+            message: `GET ${req.path} repeated a nextPageToken; paging stopped`,
+          });
         }
         seen.add(pageToken);
       }

@@ -158,23 +158,13 @@ export class Workspace {
     for (const listener of this.listeners) listener(change);
   }
 
-  // Every page, by hand rather than client.paginate: a page without the items array means
-  // we do not know the definitions, which is not the same as there being none.
   private async fetch(kind: DefinitionKind): Promise<Snapshot> {
     const source = DEFINITIONS[kind];
     const items: Definition[] = [];
-    let pageToken: string | undefined;
-    do {
-      const query = { ...(kind === "eventTypes" && { pageSize: 100 }), ...(pageToken && { pageToken }) };
-      const { data } = await this.client.request({ method: "GET", path: source.path, query });
-      const page = (data ?? {}) as Record<string, unknown>;
-      const list = page[source.itemsKey];
-      if (!Array.isArray(list)) {
-        throw new ApiError({ kind: "bad_response", message: `GET ${source.path} answered without ${source.itemsKey}` });
-      }
-      for (const item of list) if (isDefinition(item)) items.push(item);
-      pageToken = typeof page.nextPageToken === "string" && page.nextPageToken !== "" ? page.nextPageToken : undefined;
-    } while (pageToken);
+    const query = kind === "eventTypes" ? { pageSize: 100 } : {};
+    for await (const item of this.client.paginate({ method: "GET", path: source.path, query }, source.itemsKey)) {
+      if (isDefinition(item)) items.push(item);
+    }
     return { items, fetchedAt: this.now() };
   }
 }
