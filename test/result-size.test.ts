@@ -60,7 +60,7 @@ describe("result size", () => {
     expect(notice).toContain(`call again with pageSize ${shown} and the same pageToken`);
     expect(notice).toContain("nextPageToken tok_next continues after all 100");
     // structuredContent carries the same cut page, not the oversized one.
-    expect((result.structuredContent?.contacts as unknown[]).length).toBe(shown);
+    expect(result.structuredContent?.contacts).toHaveLength(shown);
     expect(result.structuredContent?.nextPageToken).toBe("tok_next");
   });
 
