@@ -15,6 +15,13 @@ import { checkBeforeSending, noteSuccess, resolveNames, workspaceFor } from "./w
 
 export interface ServerDeps {
   client: FlownallyClient;
+  /**
+   * Where tools may read files. Default: the client's MCP roots, else
+   * FLOWNALLY_FILE_ROOTS, else the working directory. The HTTP transport passes
+   * its own, not following client roots: a remote client's roots name folders
+   * on its machine, and following them would let it read any file on this one.
+   */
+  files?: FileRoots;
 }
 
 export function instructions(config: Config): string {
@@ -38,8 +45,8 @@ export function createServer(config: Config, deps: ServerDeps): McpServer {
     { instructions: instructions(config), capabilities: { logging: {} } },
   );
   const tools = selectTools(allTools, config);
-  const files = new FileRoots(config.fileRoots);
-  files.attach(server.server);
+  const files = deps.files ?? new FileRoots(config.fileRoots);
+  if (!deps.files) files.attach(server.server);
   const workspace = workspaceFor(deps.client);
   const options = {
     client: deps.client,

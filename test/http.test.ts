@@ -6,7 +6,11 @@ import { spawn } from "node:child_process";
 import { request as httpRequest } from "node:http";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { type CallToolResult, LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import {
+  type CallToolResult,
+  ListRootsRequestSchema,
+  LoggingMessageNotificationSchema,
+} from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Config } from "../src/config.js";
 import { type HttpOptions, type HttpServer, resolveAuth, startHttpServer } from "../src/transports/http.js";
@@ -224,6 +228,27 @@ describe("browser and size guards", () => {
     const big = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping", params: { pad: "x".repeat(100 * 1024) } });
     const res = await raw(server.url, { headers: { ...RPC_HEADERS, authorization: `Bearer ${KEY_A}` }, body: big });
     expect(res.status).toBe(413);
+  });
+});
+
+describe("files over HTTP", () => {
+  it("reads no server file for a remote caller, whatever roots its client offers", async () => {
+    const server = await start(httpConfig());
+    const transport = new StreamableHTTPClientTransport(new URL(server.url), {
+      requestInit: { headers: { authorization: `Bearer ${KEY_A}` } },
+    });
+    const client = new Client({ name: "roots", version: "1.0.0" }, { capabilities: { roots: {} } });
+    client.setRequestHandler(ListRootsRequestSchema, () => ({ roots: [{ uri: "file:///" }] }));
+    await client.connect(transport);
+    clients.push(client);
+    await new Promise((r) => setTimeout(r, 100));
+    const result = (await client.callTool({
+      name: "import_contacts",
+      arguments: { filePath: "/etc/hostname" },
+    })) as CallToolResult;
+    expect(result.isError).toBe(true);
+    expect(JSON.stringify(result.content)).toContain("FLOWNALLY_FILE_ROOTS");
+    expect(api.requests.filter((r) => r.path.includes("import"))).toEqual([]);
   });
 });
 

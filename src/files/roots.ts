@@ -94,6 +94,11 @@ function inside(root: string, path: string): boolean {
 }
 
 function refusal(path: string, roots: readonly string[]): ToolInputError {
+  if (roots.length === 0) {
+    return new ToolInputError(
+      `Refused: this server reads no files (over HTTP only under FLOWNALLY_FILE_ROOTS, which is not set); pass the content inline instead (csv, or base64 with filename and mimeType). Nothing was read.`,
+    );
+  }
   return new ToolInputError(
     `Refused: ${path} is outside the allowed file roots (${roots.join(", ")}). Move the file under one of them or add a root in the MCP client. Nothing was read.`,
   );

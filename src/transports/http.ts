@@ -12,6 +12,7 @@ import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import { Agent } from "undici";
 import { type ClientOptions, FlownallyClient } from "../client/http.js";
 import { type Config, ConfigError } from "../config.js";
+import { FileRoots } from "../files/roots.js";
 import { addSecret, log } from "../log.js";
 import { createServer } from "../server.js";
 import { USER_AGENT } from "../version.js";
@@ -273,7 +274,9 @@ export async function startHttpServer(config: Config, options: HttpOptions = {})
 
   const openSession = (caller: { apiKey: string; identity: Buffer }, stateful: boolean): Session => {
     const client = newClient(caller.apiKey);
-    const server = createServer(config, { client });
+    // Files only under FLOWNALLY_FILE_ROOTS, and none when it is unset: the
+    // caller is remote, so neither its roots nor our working directory apply.
+    const server = createServer(config, { client, files: new FileRoots(config.fileRoots ?? []) });
     const session: Session = {
       id: undefined,
       identity: caller.identity,
