@@ -24,7 +24,15 @@ describe("flownally-mcp binary", () => {
   it("prints its version and help", () => {
     expect(run(["--version"]).stdout.trim()).toBe(pkg.version);
     const help = run(["--help"]).stdout;
-    for (const flag of ["--sandbox", "--toolsets", "--tools", "--read-only", "--http", "FLOWNALLY_API_KEY", "FLOWNALLY_BASE_URL"]) {
+    for (const flag of [
+      "--sandbox",
+      "--toolsets",
+      "--tools",
+      "--read-only",
+      "--http",
+      "FLOWNALLY_API_KEY",
+      "FLOWNALLY_BASE_URL",
+    ]) {
       expect(help).toContain(flag);
     }
   });

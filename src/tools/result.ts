@@ -22,11 +22,11 @@ export function successResult(
   if (output.text !== undefined) {
     return withStructured({ content: [{ type: "text", text: output.text }] }, data);
   }
-  if (data === undefined) return { content: [{ type: "text", text: confirmation(tool, args) }] };
+  if (data === undefined || data === null) return { content: [{ type: "text", text: confirmation(tool, args) }] };
   const maxChars = maxTokens * CHARS_PER_TOKEN;
   const sizeArg = ["pageSize", "limit"].find((name) => name in tool.input && tool.query?.includes(name));
   const pageToken = typeof args.pageToken === "string" ? args.pageToken : undefined;
-  const { value, notice, cutText } = fit(data, maxChars, {
+  const { value, notice, cutText } = fitToCap(data, maxChars, {
     ...(sizeArg && { sizeArg }),
     ...(pageToken && { pageToken }),
   });
@@ -63,7 +63,7 @@ export interface Paging {
  * API's nextPageToken continues after the whole page, not after the cut).
  * Anything else too large is cut as text.
  */
-export function fit(
+export function fitToCap(
   data: unknown,
   maxChars: number,
   paging: Paging = {},

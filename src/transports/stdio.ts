@@ -1,7 +1,7 @@
 // Serves one MCP session over stdin/stdout and exits cleanly when stdin closes.
 
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 
 export async function serveStdio(server: McpServer, onClose: () => Promise<void>): Promise<void> {
   const transport = new StdioServerTransport();

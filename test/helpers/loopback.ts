@@ -77,6 +77,9 @@ export async function startLoopback(): Promise<Loopback> {
 }
 
 export function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { "content-type": status >= 400 ? "application/problem+json" : "application/json", ...headers });
+  res.writeHead(status, {
+    "content-type": status >= 400 ? "application/problem+json" : "application/json",
+    ...headers,
+  });
   res.end(JSON.stringify(body));
 }
