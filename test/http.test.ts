@@ -10,9 +10,11 @@ import {
   type CallToolResult,
   ListRootsRequestSchema,
   LoggingMessageNotificationSchema,
+  ResourceUpdatedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Config } from "../src/config.js";
+import { startSandbox } from "../src/sandbox/index.js";
 import { type HttpOptions, type HttpServer, resolveAuth, startHttpServer } from "../src/transports/http.js";
 import { json, type Loopback, startLoopback } from "./helpers/loopback.js";
 import { testConfig } from "./helpers/mcp.js";
@@ -291,6 +293,44 @@ describe("shutdown", () => {
     expect(server.sessionCount()).toBe(0);
     await expect(raw(server.url, { headers: RPC_HEADERS, body: INITIALIZE })).rejects.toThrow();
     api.respond((req, res) => json(res, 200, { id: req.path.split("/").pop() }));
+  });
+});
+
+describe("notifications reach the right session (sandbox)", () => {
+  it("sends progress to the caller and resources/updated only to the session whose change it was", async () => {
+    const sandbox = await startSandbox();
+    try {
+      const server = await start(httpConfig({ baseUrl: sandbox.baseUrl }));
+      const a = await connectClient(server.url, sandbox.apiKey);
+      const b = await connectClient(server.url, sandbox.apiKey);
+      const updated: { a: string[]; b: string[] } = { a: [], b: [] };
+      a.client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => void updated.a.push(n.params.uri));
+      b.client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => void updated.b.push(n.params.uri));
+      await a.client.subscribeResource({ uri: "flownally://tags" });
+      await b.client.subscribeResource({ uri: "flownally://tags" });
+      await a.client.readResource({ uri: "flownally://tags" });
+      await b.client.readResource({ uri: "flownally://tags" });
+
+      const created = (await a.client.callTool({
+        name: "create_tag",
+        arguments: { name: "HTTP test" },
+      })) as CallToolResult;
+      expect(created.isError).toBeFalsy();
+      await expect.poll(() => updated.a).toContain("flownally://tags");
+
+      const contactIds = [...sandbox.store.contacts.keys()].slice(0, 5);
+      const tagId = String((created.structuredContent as { id?: unknown } | undefined)?.id);
+      const progress: number[] = [];
+      const tagged = (await a.client.callTool({ name: "tag_contacts", arguments: { tagId, contactIds } }, undefined, {
+        onprogress: (p) => void progress.push(p.progress),
+      })) as CallToolResult;
+      expect(tagged.isError).toBeFalsy();
+      expect(progress.length).toBeGreaterThan(0);
+      expect(updated.b).toEqual([]);
+    } finally {
+      await Promise.all(clients.splice(0).map((c) => c.close().catch(() => undefined)));
+      await sandbox.close();
+    }
   });
 });
 
