@@ -5,7 +5,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { USAGE } from "../src/config.js";
+import { DEFAULT_TOOLSETS, USAGE } from "../src/config.js";
+import { TOOLSETS } from "../src/tools/types.js";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const readme = readFileSync(join(ROOT, "README.md"), "utf8");
@@ -53,5 +54,16 @@ describe("README ## Configuration", () => {
     const known = envNamesInSrc();
     const documented = new Set([...config.matchAll(ENV_NAME)].map(([name]) => name));
     expect([...documented].filter((name) => !known.has(name))).toEqual([]);
+  });
+
+  it("names every toolset and the default profile as the code defines them, as does the .mcpb manifest", () => {
+    expect(TOOLSETS.filter((name) => !new RegExp(`\\b${name}\\b`).test(config))).toEqual([]);
+    expect(config).toContain(`\`${DEFAULT_TOOLSETS.join(",")}\``);
+    const manifest = JSON.parse(readFileSync(join(ROOT, "manifest.json"), "utf8")) as {
+      user_config: { toolsets: { description: string } };
+    };
+    const help = manifest.user_config.toolsets.description;
+    expect(TOOLSETS.filter((name) => !help.includes(name))).toEqual([]);
+    expect(help).toContain(`default (${DEFAULT_TOOLSETS.join(", ")})`);
   });
 });
