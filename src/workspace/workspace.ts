@@ -2,7 +2,6 @@
 // the server knows them: fetched whole (all pages), kept briefly, dropped when
 // our own tools change them, and announced to whoever listens (resources).
 
-import { ApiError } from "../client/errors.js";
 import type { FlownallyClient } from "../client/http.js";
 
 export type DefinitionKind = "tags" | "contactFields" | "propertyFields" | "eventTypes" | "inboxes";
