@@ -109,6 +109,20 @@ describe("problem-detail summaries", () => {
       expected: [/^409 tag_exists/, /already exists/, /read it again before retrying/],
     },
     {
+      status: 409,
+      tool: "send_conversation_message",
+      args: { id: "conv_1", content: { type: "text", text: "Hi" } },
+      body: { title: "Conflict", status: 409, code: "conversation_window_closed", detail: "The window is closed." },
+      expected: [/^409 conversation_window_closed/, /template/, /list_whatsapp_templates/],
+    },
+    {
+      status: 409,
+      tool: "archive_contact",
+      args: { id: "con_1" },
+      body: { title: "Conflict", status: 409, code: "contact_already_archived", detail: "Already archived." },
+      expected: [/^409 contact_already_archived/, /Nothing changed/],
+    },
+    {
       status: 422,
       tool: "create_contact",
       args: { name: "Anna", phone: "+48123456789" },
@@ -207,7 +221,13 @@ describe("invalid arguments are refused before anything is sent", () => {
   beforeEach(() => answer((_req, res) => json(res, 200, { id: "x" })));
 
   it.each([
-    ["a wrong type", "get_contact", { id: 5 }, /id: /],
+    [
+      "a wrong type, named as such (not as missing)",
+      "get_contact",
+      { id: 5 },
+      /id: .*expected string, received number/,
+    ],
+    ["a number sent as text", "list_contacts", { pageSize: "5" }, /pageSize: .*expected number, received string/],
     ["a missing required argument", "get_contact", {}, /id: required/],
     ["an unknown argument", "get_contact", { id: "con_1", include: "all" }, /unknown argument include/],
     ["a phone that is not E.164", "create_contact", { name: "Anna", phone: "0048 123 456 789" }, /phone: .*E\.164/],

@@ -40,7 +40,8 @@ export function describeInvalidArguments(error: z.ZodError): string {
   const parts = error.issues.map((issue) => {
     const where = issue.path.length ? issue.path.join(".") : "arguments";
     if (issue.code === "unrecognized_keys") return `unknown argument ${issue.keys.join(", ")}`;
-    if (issue.code === "invalid_type" && issue.input === undefined) return `${where}: required`;
+    // zod does not keep the input on issues: a missing value reads "received undefined".
+    if (issue.code === "invalid_type" && /received undefined$/.test(issue.message)) return `${where}: required`;
     return `${where}: ${issue.message}`;
   });
   return cap(`Invalid arguments — ${clip(parts.join("; "), MAX - 40)}. Nothing was sent.`);
@@ -73,21 +74,34 @@ function nextStep(status: number, err: ApiError, tool: Tool, args: Readonly<Reco
   if (status === 403)
     return `This key lacks scope ${tool.scopes.join(" or ")} (needed by ${tool.name}), or its role may not do this.`;
   if (status === 404) {
-    const ids = Object.entries(args)
-      .filter(([k, v]) => typeof v === "string" && (k === "id" || k.endsWith("Id")) && tool.path?.includes(`{${k}}`))
-      .map(([k, v]) => `${k} ${String(v)}${sourceOf(k, tool) ? ` (find ids with ${sourceOf(k, tool)})` : ""}`);
-    return ids.length ? `Not found in this workspace: ${ids.join(" or ")}.` : "Not found in this workspace.";
+    const ids = Object.entries(args).filter(
+      ([k, v]) => typeof v === "string" && (k === "id" || k.endsWith("Id")) && tool.path?.includes(`{${k}}`),
+    );
+    const sources = [...new Set(ids.map(([k]) => sourceOf(k, tool)).filter((s) => s !== undefined))];
+    const where = sources.length ? ` Find ids with ${sources.join(" or ")}.` : "";
+    // The API's detail usually names the missing id already; say it only when it did not.
+    if (err.detail) return where.trim();
+    return `Not found in this workspace: ${ids.map(([k, v]) => `${k} ${String(v)}`).join(" or ") || "that id"}.${where}`;
   }
-  if (status === 409) {
-    if (/idempot|already_exists|already_recorded/i.test(err.code ?? "") && "idempotencyKey" in args)
-      return "Already recorded under this idempotencyKey; nothing new was written.";
-    return "It conflicts with the current state; read it again before retrying.";
-  }
+  if (status === 409) return conflictStep(err.code ?? "", args);
   if (status === 400 || status === 422) return "Fix the arguments named and call again.";
   if (status === 429)
     return `Rate limited; retry in ${err.retryAfterMs !== undefined ? `${Math.ceil(err.retryAfterMs / 1000)} s` : "a few seconds"}.`;
   if (status >= 500) return "Temporary problem at Flownally; retry shortly.";
   return "";
+}
+
+// What to do about a conflict depends on which one it is; the code says.
+function conflictStep(code: string, args: Readonly<Record<string, unknown>>): string {
+  if (/idempot|already_recorded/i.test(code) || (/already_exists/.test(code) && "idempotencyKey" in args))
+    return "Already recorded under this idempotencyKey; nothing new was written.";
+  if (/window_closed/.test(code))
+    return 'The 24 h reply window is closed: send content type "template" (names from list_whatsapp_templates).';
+  if (/already_exists/.test(code)) return "It already exists: use the existing one instead.";
+  if (/already_|not_archived|not_active/.test(code)) return "Nothing changed: it was already in that state.";
+  if (/not_published/.test(code)) return "Publish it first, then try again.";
+  if (/last_owner/.test(code)) return "Make another user owner first.";
+  return "It conflicts with the current state; read it again before retrying.";
 }
 
 // The list tool for an `id` path parameter is the GET on the collection path before it.
