@@ -51,10 +51,10 @@ Options:
   --tool-mode <mode>        operations (one tool per operation) or discovery: five tools that search,
                             describe and run the selected operations (all unless --toolsets) (env FLOWNALLY_TOOL_MODE)
   --max-result-tokens <n>   Cap on a result's size in tokens (env FLOWNALLY_MAX_RESULT_TOKENS; default 20000)
-  --http                    Serve Streamable HTTP at /mcp instead of stdio
+  --http                    Serve Streamable HTTP at /mcp instead of stdio (env FLOWNALLY_HTTP=1)
   --host <host>             HTTP bind address (env FLOWNALLY_HOST; default 127.0.0.1)
   --port <port>             HTTP port (env FLOWNALLY_PORT; default 3000)
-  --stateless               HTTP without sessions, for replicas behind a load balancer
+  --stateless               HTTP without sessions, for replicas behind a load balancer (env FLOWNALLY_STATELESS=1)
   -h, --help                Show this help
   -v, --version             Show the version
 
@@ -106,8 +106,14 @@ export function parseCli(argv: readonly string[], env: Env): CliCommand {
     const v = flags.get(flag);
     return typeof v === "string" ? v : env[envName] || undefined;
   };
-  const bool = (flag: string, envName: string): boolean =>
-    flags.has(flag) || /^(1|true|yes)$/i.test(env[envName] ?? "");
+  // A switch that a typo would silently turn off (FLOWNALLY_READ_ONLY=on) is refused instead.
+  const bool = (flag: string, envName: string): boolean => {
+    if (flags.has(flag)) return true;
+    const value = (env[envName] ?? "").trim();
+    if (/^(1|true|yes|on)$/i.test(value)) return true;
+    if (/^(0|false|no|off|)$/i.test(value)) return false;
+    throw new ConfigError(`${envName} must be 1/true/yes/on or 0/false/no/off, not "${value}"`);
+  };
   const list = (value: string | undefined): string[] | undefined =>
     value === undefined
       ? undefined

@@ -72,6 +72,9 @@ describe("tool selection", () => {
     const readOnly = names((t) => t.hints.readOnlyHint);
     expect(await listed(["--toolsets", "all", "--read-only"])).toEqual(readOnly);
     expect(await listed([], { FLOWNALLY_TOOLSETS: "all", FLOWNALLY_READ_ONLY: "1" })).toEqual(readOnly);
+    expect(await listed([], { FLOWNALLY_TOOLSETS: "all", FLOWNALLY_READ_ONLY: "on" })).toEqual(readOnly);
+    // A value that is neither on nor off is refused rather than read as off.
+    expect(() => parseCli([], { FLOWNALLY_READ_ONLY: "enabled" })).toThrow(/FLOWNALLY_READ_ONLY/);
     // Even a tool asked for by name.
     expect(await listed(["--toolsets", "tags", "--tools", "delete_contact", "--read-only"])).toEqual(["list_tags"]);
   });
