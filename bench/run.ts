@@ -1,11 +1,11 @@
 // `npm run bench`: every quality-bar benchmark in one go on one machine. Writes
 // bench/results/latest.json and prints a table. Run after `npm run build`.
 
-import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
-import { fileURLToPath } from "node:url";
+import { csvBench, tagBench } from "./bulk.js";
 import { coldStartBench } from "./cold-start.js";
+import { httpLoadBench } from "./http-load.js";
 import { latencyBench } from "./latency.js";
 import { tokensBench } from "./tokens.js";
 
@@ -18,25 +18,7 @@ async function cpuModel(): Promise<string> {
   return /^model name\s*:\s*(.+)$/m.exec(info)?.[1]?.trim() ?? cpus()[0]?.model ?? "unknown";
 }
 
-/** Runs an optional suite that another change adds, when its file exists. */
-async function optional(file: string, names: readonly string[]): Promise<Record<string, unknown> | undefined> {
-  const url = new URL(file, import.meta.url);
-  if (!existsSync(fileURLToPath(url))) return undefined;
-  const mod = (await import(url.href)) as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const name of names) {
-    const fn = mod[name];
-    if (typeof fn !== "function") continue;
-    try {
-      out[name] = await (fn as () => Promise<unknown>)();
-    } catch (err) {
-      out[name] = { error: err instanceof Error ? err.message : String(err) };
-    }
-  }
-  return out;
-}
-
-/** Table rows for a result another suite defines: its numeric and short string fields, one level deep. */
+/** Table rows for a suite's result: its numeric and short string fields, one level deep. */
 function rowsOf(prefix: string, value: unknown): Row[] {
   if (value === null || typeof value !== "object") return [[prefix, String(value), ""]];
   const rows: Row[] = [];
@@ -59,8 +41,8 @@ const started = Date.now();
 const cold = await coldStartBench(Number(process.env.BENCH_COLD_RUNS ?? 20));
 const latency = await latencyBench(Number(process.env.BENCH_CALLS ?? 500));
 const tokens = tokensBench();
-const bulk = await optional("./bulk.js", ["tagBench", "csvBench"]);
-const httpLoad = await optional("./http-load.js", ["httpLoadBench"]);
+const bulk = { tagBench: await tagBench(), csvBench: await csvBench() };
+const httpLoad = { httpLoadBench: await httpLoadBench() };
 
 const results = {
   date: new Date().toISOString(),
@@ -70,8 +52,8 @@ const results = {
   coldStart: cold,
   latency,
   tokens,
-  ...(bulk && { bulk }),
-  ...(httpLoad && { httpLoad }),
+  bulk,
+  httpLoad,
   durationS: Math.round((Date.now() - started) / 1000),
 };
 
@@ -109,12 +91,8 @@ const rows: Row[] = [
   ],
   ...Object.entries(tokens.byToolset).map(([set, t]): Row => [`tokens: ${set}`, String(t.tokens), `${t.tools} tools`]),
   ["tokens: total (o200k)", String(tokens.total), `${tokens.tools} tools, avg ${tokens.averagePerTool}`],
-  ...(bulk
-    ? Object.entries(bulk).flatMap(([k, v]) => rowsOf(k, v))
-    : [["bulk", "not present", "bench/bulk.ts"] as Row]),
-  ...(httpLoad
-    ? Object.entries(httpLoad).flatMap(([k, v]) => rowsOf(k, v))
-    : [["http load", "not present", "bench/http-load.ts"] as Row]),
+  ...Object.entries(bulk).flatMap(([k, v]) => rowsOf(k, v)),
+  ...Object.entries(httpLoad).flatMap(([k, v]) => rowsOf(k, v)),
   ["bench duration (s)", String(results.durationS), "results in bench/results/latest.json"],
 ];
 printTable(rows);
