@@ -2,13 +2,14 @@
 // transports connect it.
 
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import type { FlownallyClient } from "./client/http.js";
 import type { Config } from "./config.js";
 import { FileRoots } from "./files/roots.js";
 import { registerPrompts } from "./prompts/index.js";
 import { registerResources } from "./resources/index.js";
-import { discoveryTools } from "./tools/discovery.js";
-import { allTools } from "./tools/index.js";
+import { loadCatalogue } from "./tools/catalogue.js";
 import { registerTools, selectTools, serve } from "./tools/registry.js";
 import { VERSION } from "./version.js";
 import { checkBeforeSending, noteSuccess, resolveNames, workspaceFor } from "./workspace/index.js";
@@ -39,12 +40,27 @@ export function instructions(config: Config): string {
     .join(" ");
 }
 
+/**
+ * The SDK's own validator (it checks elicitation answers, which this server
+ * never asks for), made on first use rather than in the Server's constructor:
+ * building Ajv with its formats costs start-up time. scripts/build.mjs defers
+ * loading ajv itself to that moment too.
+ */
+function lazyValidator(): jsonSchemaValidator {
+  let ajv: AjvJsonSchemaValidator | undefined;
+  return {
+    getValidator: (schema) => {
+      ajv ??= new AjvJsonSchemaValidator();
+      return ajv.getValidator(schema);
+    },
+  };
+}
+
 export function createServer(config: Config, deps: ServerDeps): McpServer {
   const server = new McpServer(
     { name: "flownally", title: "Flownally", version: VERSION },
-    { instructions: instructions(config), capabilities: { logging: {} } },
+    { instructions: instructions(config), capabilities: { logging: {} }, jsonSchemaValidator: lazyValidator() },
   );
-  const tools = selectTools(allTools, config);
   const files = deps.files ?? new FileRoots(config.fileRoots);
   if (!deps.files) files.attach(server.server);
   const workspace = workspaceFor(deps.client);
@@ -55,8 +71,21 @@ export function createServer(config: Config, deps: ServerDeps): McpServer {
     preparers: [resolveNames(workspace), checkBeforeSending(workspace)],
     afterSuccess: noteSuccess(workspace),
   };
-  if (config.toolMode === "discovery") serve(server, discoveryTools(tools, options, config.readOnly), options);
-  else registerTools(server, tools, options);
+  if (config.toolMode === "discovery") {
+    // Discovery's tools search and describe the definitions, so they load with them.
+    serve(
+      server,
+      {
+        load: async () => {
+          const [{ discoveryTools }, catalogue] = await Promise.all([import("./tools/discovery.js"), loadCatalogue()]);
+          return discoveryTools(selectTools(catalogue, config), options, config.readOnly);
+        },
+      },
+      options,
+    );
+  } else {
+    registerTools(server, config, options);
+  }
   registerResources(server, workspace);
   registerPrompts(server, workspace);
   return server;

@@ -6,7 +6,9 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { describe, expect, it } from "vitest";
 import pkg from "../package.json" with { type: "json" };
+import { parseCli } from "../src/config.js";
 import { startLoopback } from "./helpers/loopback.js";
+import { connect } from "./helpers/mcp.js";
 
 const BIN = new URL("../dist/cli.js", import.meta.url).pathname;
 const run = (args: string[], env: Record<string, string> = {}) =>
@@ -77,5 +79,61 @@ describe("flownally-mcp binary", () => {
       await api.close();
     }
     expect(stderr.join("")).not.toContain(key);
+  });
+
+  // The built server answers tools/list from what the build precomputed, without loading the
+  // definitions; run from source, the server lists the definitions themselves. Same answer.
+  it.each([
+    [["--toolsets", "all"]],
+    [[]],
+    [["--toolsets", "tags,users", "--tools", "list_contacts,get_billing_status", "--exclude-tools", "delete_tag"]],
+    [["--toolsets", "all", "--read-only"]],
+    [["--tool-mode", "discovery", "--toolsets", "contacts", "--read-only"]],
+  ])("lists exactly what the source server lists, with %j", async (argv) => {
+    const env = { FLOWNALLY_API_KEY: "k", FLOWNALLY_BASE_URL: "http://127.0.0.1:9/v1" };
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [BIN, ...argv],
+      env: { PATH: process.env.PATH ?? "", ...env },
+      stderr: "pipe",
+    });
+    const client = new Client({ name: "cli-test", version: "1.0.0" });
+    await client.connect(transport);
+    const command = parseCli(argv, env);
+    if (command.kind !== "serve") throw new Error("unexpected");
+    const source = await connect(command.config);
+    try {
+      const built = await client.listTools();
+      expect(built.tools.length).toBeGreaterThan(0);
+      expect(built).toEqual(await source.client.listTools());
+    } finally {
+      await client.close();
+      await source.close();
+    }
+  });
+
+  // undici and ajv load on first use, from the bundle (where a CommonJS module's import is its `default`).
+  it("calls the sandbox and checks an event payload locally once loaded lazily", async () => {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [BIN, "--sandbox", "--toolsets", "all"],
+      env: { PATH: process.env.PATH ?? "" },
+      stderr: "pipe",
+    });
+    const client = new Client({ name: "cli-test", version: "1.0.0" });
+    await client.connect(transport);
+    try {
+      const listed = await client.callTool({ name: "list_contacts", arguments: { pageSize: 1 } });
+      expect(listed.isError).toBeFalsy();
+      const contactId = (listed.structuredContent as { contacts: { id: string }[] }).contacts[0]?.id;
+      const refused = await client.callTool({
+        name: "create_event",
+        arguments: { contactId, eventTypeName: "order.paid", payload: { total: "x" } },
+      });
+      expect(refused.isError).toBe(true);
+      expect(JSON.stringify(refused.content)).toContain("payload.orderId: required");
+    } finally {
+      await client.close();
+    }
   });
 });

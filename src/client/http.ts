@@ -4,7 +4,7 @@
 
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Agent, type Dispatcher, type FormData, request } from "undici";
+import type { Dispatcher, FormData } from "undici";
 import { ApiError, type HeaderLookup } from "./errors.js";
 import { Limiter } from "./limit.js";
 import { type QueryValue, toSearchParams } from "./query.js";
@@ -67,13 +67,30 @@ const MIN_ATTEMPT_MS = 100;
 /** How long close() lets requests in flight finish before cutting them off. */
 const CLOSE_GRACE_MS = 1_000;
 
+type Undici = typeof import("undici").default;
+let undici: Promise<Undici> | undefined;
+
+/**
+ * undici, loaded on the first request rather than at start-up: evaluating it
+ * costs more than the rest of initialize and tools/list together, and neither
+ * needs it. The bundle keeps it behind this one dynamic import.
+ */
+function loadUndici(): Promise<Undici> {
+  // `default` is module.exports (undici is CommonJS), under Node and in the bundle alike.
+  undici ??= import("undici").then((m) => m.default);
+  return undici;
+}
+
 export class FlownallyClient {
   private readonly base: string;
-  private readonly dispatcher: Dispatcher;
+  /** The caller's dispatcher, or our keep-alive pool once the first request made it. */
+  private dispatcher: Dispatcher | undefined;
   private readonly limiter: Limiter;
   private readonly retry: RetryPolicy;
   private readonly timeoutMs: number;
   private readonly maxResponseBytes: number;
+  private readonly connections: number;
+  private closed = false;
 
   constructor(private readonly options: ClientOptions) {
     // Keep the base's path prefix (https://host/v1 or http://127.0.0.1:1234/api/v1).
@@ -86,18 +103,9 @@ export class FlownallyClient {
       ...options.retry,
     };
     this.maxResponseBytes = options.maxResponseBytes ?? 50 * 1024 * 1024;
-    const max = options.maxConcurrency ?? 16;
-    this.limiter = new Limiter(max);
-    this.dispatcher =
-      options.dispatcher ??
-      new Agent({
-        connections: max,
-        keepAliveTimeout: 10_000,
-        pipelining: 1,
-        // Our per-attempt timeout governs; undici's own (300 s by default) must not outlast it.
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
-      });
+    this.connections = options.maxConcurrency ?? 16;
+    this.limiter = new Limiter(this.connections);
+    this.dispatcher = options.dispatcher;
   }
 
   get baseUrl(): string {
@@ -175,10 +183,12 @@ export class FlownallyClient {
 
   /** Lets requests in flight finish for a moment, then cuts them off, so shutdown never waits on a hung API. */
   async close(): Promise<void> {
-    if (this.options.dispatcher) return;
-    const closed = this.dispatcher.close();
+    this.closed = true;
+    const pool = this.dispatcher;
+    if (this.options.dispatcher || !pool) return;
+    const closed = pool.close();
     const timer = sleep(CLOSE_GRACE_MS, "timeout", { ref: false });
-    if ((await Promise.race([closed.then(() => "closed"), timer])) === "timeout") await this.dispatcher.destroy();
+    if ((await Promise.race([closed.then(() => "closed"), timer])) === "timeout") await pool.destroy();
   }
 
   private prepare(req: ApiRequest): Prepared {
@@ -211,6 +221,19 @@ export class FlownallyClient {
     // whichever comes first; undici then closes the connection and destroys the body.
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
+    const { request, Agent } = await loadUndici();
+    if (!this.dispatcher) {
+      // A pool made after close() would never be closed.
+      if (this.closed) throw new ApiError({ kind: "network", message: "could not reach the API (client closed)" });
+      this.dispatcher = new Agent({
+        connections: this.connections,
+        keepAliveTimeout: 10_000,
+        pipelining: 1,
+        // Our per-attempt timeout governs; undici's own (300 s by default) must not outlast it.
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+      });
+    }
     const res = await request(p.url, {
       method: p.method,
       headers: p.headers,

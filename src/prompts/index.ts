@@ -4,7 +4,7 @@
 import { completable } from "@modelcontextprotocol/sdk/server/completable.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { GetPromptResult } from "@modelcontextprotocol/sdk/types.js";
-import { z } from "zod";
+import * as z from "zod";
 import { completeContactIds, completeNames, type Workspace } from "../workspace/index.js";
 
 function say(text: string): GetPromptResult {

@@ -5,7 +5,7 @@
 // same as in operations mode.
 
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { z } from "zod";
+import * as z from "zod";
 import {
   callTool,
   failure,

@@ -1,7 +1,7 @@
 // Argument schemas shared across tools, described once so every tool says the
 // same thing in the fewest words.
 
-import { z } from "zod";
+import * as z from "zod";
 
 /** An id argument; its name says what it is, the description where to find it. */
 export const id = (from: string) => z.string().min(1).describe(`From ${from}`);

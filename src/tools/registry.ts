@@ -9,16 +9,17 @@ import {
   type Tool as ListedTool,
   ListToolsRequestSchema,
 } from "@modelcontextprotocol/sdk/types.js";
-import { z } from "zod";
+import * as z from "zod";
 import type { FlownallyClient } from "../client/http.js";
 import { newIdempotencyKey } from "../client/http.js";
 import { fillPath, pathParams } from "../client/path.js";
 import type { QueryValue } from "../client/query.js";
 import { FileRoots } from "../files/roots.js";
+import { loadCatalogue } from "./catalogue.js";
 import { describeFailure, describeInvalidArguments } from "./errors.js";
-import { PRECOMPUTED_LISTING } from "./listing.js";
+import { PRECOMPUTED } from "./listing.js";
 import { successResult } from "./result.js";
-import type { Tool, ToolContext, ToolOutput, Toolset } from "./types.js";
+import type { Hints, Tool, ToolContext, ToolOutput, Toolset } from "./types.js";
 
 export interface ToolSelection {
   toolsets: readonly Toolset[] | "all";
@@ -44,8 +45,11 @@ export interface RegistryOptions {
   files?: FileRoots;
 }
 
+/** What selection reads of a tool; the built server has it for every tool without loading the catalogue. */
+export type Selectable = Pick<Tool, "name" | "toolset"> & { hints: Pick<Hints, "readOnlyHint"> };
+
 /** `--tools` adds tools to the chosen toolsets; `--exclude-tools` and `--read-only` take them away. */
-export function selectTools(all: readonly Tool[], sel: ToolSelection): Tool[] {
+export function selectTools<T extends Selectable>(all: readonly T[], sel: ToolSelection): T[] {
   const explicit = new Set(sel.tools ?? []);
   const excluded = new Set(sel.excludeTools ?? []);
   return all.filter(
@@ -64,7 +68,7 @@ const schemaCache = new WeakMap<Listable, ListedTool>();
 /** The tools/list entry of a definition, built once (at build time, for the bundled server). */
 export function listedTool(tool: Listable): ListedTool {
   let listed = schemaCache.get(tool);
-  if (!listed) listed = PRECOMPUTED_LISTING?.[tool.name];
+  if (!listed) listed = PRECOMPUTED?.listing[tool.name];
   if (!listed) {
     const {
       $schema: _,
@@ -121,22 +125,55 @@ export interface Served {
   call(args: Record<string, unknown>, ctx: ToolContext): Promise<CallToolResult>;
 }
 
-export function registerTools(server: McpServer, tools: readonly Tool[], options: RegistryOptions): void {
+/** What serve() answers from. */
+export interface ToolSource {
+  /** The tools/list entries when known without loading anything (the built server); else listed from load(). */
+  listed?: readonly ListedTool[] | undefined;
+  /** The tools as served; called on first need, once. */
+  load(): Promise<readonly Served[]>;
+}
+
+/** Serves the catalogue's operations that `selection` picks, one tool each. */
+export function registerTools(server: McpServer, selection: ToolSelection, options: RegistryOptions): void {
   serve(
     server,
-    tools.map((tool) => ({ listed: listedTool(tool), call: (args, ctx) => callTool(tool, args, ctx, options) })),
+    {
+      listed: precomputedListing(selection),
+      load: async () =>
+        selectTools(await loadCatalogue(), selection).map((tool) => ({
+          listed: listedTool(tool),
+          call: (args, ctx) => callTool(tool, args, ctx, options),
+        })),
+    },
     options,
   );
 }
 
-/** Installs tools/list and tools/call for `served` and builds each call's context (signal, progress, files). */
-export function serve(server: McpServer, served: readonly Served[], options: RegistryOptions): void {
-  const byName = new Map(served.map((t) => [t.listed.name, t]));
+/** The tools/list entries of the selected tools, from what the build precomputed; undefined when run from source. */
+function precomputedListing(selection: ToolSelection): ListedTool[] | undefined {
+  if (!PRECOMPUTED) return undefined;
+  const { index, listing } = PRECOMPUTED;
+  return selectTools(index, selection).map((t) => {
+    const listed = listing[t.name];
+    if (!listed) throw new Error(`the precomputed listing has no ${t.name}; rebuild`);
+    return listed;
+  });
+}
+
+/** Installs tools/list and tools/call for `source` and builds each call's context (signal, progress, files). */
+export function serve(server: McpServer, source: ToolSource, options: RegistryOptions): void {
+  let byName: Promise<Map<string, Served>> | undefined;
+  const load = (): Promise<Map<string, Served>> => {
+    byName ??= source.load().then((served) => new Map(served.map((t) => [t.listed.name, t])));
+    return byName;
+  };
   const files = options.files ?? new FileRoots(undefined);
   server.server.registerCapabilities({ tools: { listChanged: false } });
-  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: served.map((t) => t.listed) }));
+  server.server.setRequestHandler(ListToolsRequestSchema, async () => ({
+    tools: source.listed ? [...source.listed] : [...(await load()).values()].map((t) => t.listed),
+  }));
   server.server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-    const tool = byName.get(request.params.name);
+    const tool = (await load()).get(request.params.name);
     if (!tool) return failure(`Unknown tool ${request.params.name}. Call tools/list to see the tools enabled here.`);
     const token = request.params._meta?.progressToken;
     const ctx: ToolContext = {

@@ -2,7 +2,7 @@
 // payload against its type's payloadSchema, a date field's value as YYYY-MM-DD.
 // A failed check is a ToolInputError: nothing reaches the API.
 
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
 import { ToolInputError } from "../tools/errors.js";
 import type { Tool } from "../tools/types.js";
 import { lookup, unknownName } from "./names.js";
@@ -14,8 +14,18 @@ const EVENT_NAME_ARG: Readonly<Record<string, string>> = {
   create_contact_event: "name",
 };
 
-// Schemas come from the API: unknown keywords and formats are the API's business, not a reason to refuse.
-const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, logger: false });
+let ajv: Promise<Ajv> | undefined;
+
+/** Ajv, loaded with the first payload to check rather than at start-up, which rarely needs it. */
+function loadAjv(): Promise<Ajv> {
+  // Schemas come from the API: unknown keywords and formats are the API's business, not a reason to refuse.
+  // `default` is module.exports (ajv is CommonJS), under Node and in the bundle alike.
+  ajv ??= import("ajv").then(
+    ({ default: { Ajv } }) => new Ajv({ allErrors: true, strict: false, validateFormats: false, logger: false }),
+  );
+  return ajv;
+}
+
 const compiled = new WeakMap<object, ValidateFunction | null>();
 
 /** A registrar preparer; runs after names are resolved. */
@@ -37,7 +47,7 @@ async function checkEvent(workspace: Workspace, args: Record<string, unknown>, n
   if (!type) throw unknownName("eventTypes", wanted, nameArg, items);
   const schema = type.payloadSchema;
   if (schema && typeof schema === "object") {
-    const validate = validatorFor(schema);
+    const validate = await validatorFor(schema);
     const payload = args.payload ?? {};
     if (validate && !validate(payload)) {
       const problems = (validate.errors ?? []).slice(0, 5).map(describe).join("; ");
@@ -50,11 +60,12 @@ async function checkEvent(workspace: Workspace, args: Record<string, unknown>, n
   return type.name === wanted ? args : { ...args, [nameArg]: type.name };
 }
 
-function validatorFor(schema: object): ValidateFunction | undefined {
+async function validatorFor(schema: object): Promise<ValidateFunction | undefined> {
   let validate = compiled.get(schema);
   if (validate === undefined) {
+    const compiler = await loadAjv();
     try {
-      validate = ajv.compile(schema);
+      validate = compiler.compile(schema);
     } catch {
       validate = null; // A schema we cannot compile is left to the API.
     }

@@ -1,7 +1,7 @@
 // Service accounts and their API keys: the credentials server-to-server
 // integrations (this server included) authenticate with.
 
-import { z } from "zod";
+import * as z from "zod";
 import { id } from "../params.js";
 import { CREATE, DESTRUCTIVE, defineTool, READ } from "../types.js";
 

@@ -1,7 +1,7 @@
 // Chatbots: conversation automations assigned to teams, with the same
 // draft → publish → activate ⇄ pause lifecycle (and journey:* scopes) as journeys.
 
-import { z } from "zod";
+import * as z from "zod";
 import { id, openObject, paging } from "../params.js";
 import { CREATE, DESTRUCTIVE, defineTool, READ, UPDATE } from "../types.js";
 

@@ -7,7 +7,7 @@ import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 // undici's FormData, the type the client sends; the global one is a different class under Node 20.
 import { FormData } from "undici";
-import { z } from "zod";
+import * as z from "zod";
 import { ApiError } from "../../client/errors.js";
 import { apiPath } from "../../client/path.js";
 import { type CsvReport, checkCsv, type FieldRef } from "../../files/csv-check.js";

@@ -1,6 +1,6 @@
 // Contacts: customer profiles, their archive state, field values and tags.
 
-import { z } from "zod";
+import * as z from "zod";
 import { contactId, id, paging, phone, rfc3339, tagId } from "../params.js";
 import { CREATE, DESTRUCTIVE, defineTool, READ, UPDATE } from "../types.js";
 

@@ -1,7 +1,7 @@
 // Custom field definitions: the structured attributes contacts and property
 // records can hold. Values are set per contact with set_contact_field_value.
 
-import { z } from "zod";
+import * as z from "zod";
 import { id } from "../params.js";
 import { CREATE, DESTRUCTIVE, defineTool, READ, UPDATE } from "../types.js";
 

@@ -1,7 +1,7 @@
 // Events: customer moments (order paid, signup) recorded against contacts,
 // and the event types that name and validate them. Journeys react to events.
 
-import { z } from "zod";
+import * as z from "zod";
 import { contactId, eventTypeId, id, openObject, paging } from "../params.js";
 import { CREATE, DESTRUCTIVE, defineTool, READ, UPDATE } from "../types.js";
 

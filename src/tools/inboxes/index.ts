@@ -1,6 +1,6 @@
 // Inboxes: the connected channels that send and receive customer messages.
 
-import { z } from "zod";
+import * as z from "zod";
 import { inboxId, teamId } from "../params.js";
 import { CREATE, DESTRUCTIVE, defineTool, READ, UPDATE } from "../types.js";
 

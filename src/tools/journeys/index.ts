@@ -1,7 +1,7 @@
 // Journeys: automations that react to contact events and conversation moments.
 // Lifecycle: create (draft) → update → publish (immutable version) → activate ⇄ pause.
 
-import { z } from "zod";
+import * as z from "zod";
 import { id, openObject, paging } from "../params.js";
 import { CREATE, DESTRUCTIVE, defineTool, READ, UPDATE } from "../types.js";
 

@@ -1,7 +1,7 @@
 // Messaging: conversations, their messages, and sending to customers.
 // upload_media (multipart) lives beside this file with its own logic.
 
-import { z } from "zod";
+import * as z from "zod";
 import { contactId, conversationId, id, inboxId, paging, userId } from "../params.js";
 import { defineTool, READ, SEND, UPDATE } from "../types.js";
 

@@ -6,7 +6,7 @@ import { openAsBlob } from "node:fs";
 import { basename, extname } from "node:path";
 // undici's FormData, the type the client sends; the global one is a different class under Node 20.
 import { FormData } from "undici";
-import { z } from "zod";
+import * as z from "zod";
 import { newIdempotencyKey } from "../../client/http.js";
 import { ToolInputError } from "../errors.js";
 import { CREATE, defineTool } from "../types.js";

@@ -1,6 +1,6 @@
 // Tags: workspace labels attached to contacts (attach them with add_tag_to_contact).
 
-import { z } from "zod";
+import * as z from "zod";
 import { tagId } from "../params.js";
 import { CREATE, DESTRUCTIVE, defineTool, READ } from "../types.js";
 

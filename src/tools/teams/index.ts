@@ -1,6 +1,6 @@
 // Teams: groups of users that inboxes, conversations and chatbots route to.
 
-import { z } from "zod";
+import * as z from "zod";
 import { paging, teamId, userId } from "../params.js";
 import { CREATE, DESTRUCTIVE, defineTool, READ, UPDATE } from "../types.js";
 

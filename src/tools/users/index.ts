@@ -1,6 +1,6 @@
 // Users: workspace members, their roles, and the caller's own profile and unread state.
 
-import { z } from "zod";
+import * as z from "zod";
 import { userId } from "../params.js";
 import { defineTool, READ, UPDATE } from "../types.js";
 

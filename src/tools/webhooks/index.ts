@@ -1,7 +1,7 @@
 // Webhooks: the workspace's single webhook configuration, its delivery log and
 // the keys that sign deliveries (Standard Webhooks signatures).
 
-import { z } from "zod";
+import * as z from "zod";
 import { pageToken } from "../params.js";
 import { CREATE, DESTRUCTIVE, defineTool, READ, SEND, UPDATE } from "../types.js";
 

@@ -1,7 +1,7 @@
 // segment_contacts, and the segment walk tag_contacts shares: every contact
 // matching the list_contacts filters, across all pages.
 
-import { z } from "zod";
+import * as z from "zod";
 import { contactFilters } from "../contacts/index.js";
 import { defineTool, READ, type ToolContext } from "../types.js";
 

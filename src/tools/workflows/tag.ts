@@ -2,7 +2,7 @@
 // first, so tagging cannot shift the pages being read, then applies with
 // bounded concurrency, progress, and cancellation that aborts requests in flight.
 
-import { z } from "zod";
+import * as z from "zod";
 import { ApiError } from "../../client/errors.js";
 import { newIdempotencyKey } from "../../client/http.js";
 import { apiPath } from "../../client/path.js";
