@@ -2,6 +2,8 @@
 // in-memory transport) against the in-process sandbox, versus the same GET
 // /contacts/{id} sent directly with undici over the same kind of keep-alive agent.
 
+// As the binary does (src/cli.ts), before any schema exists.
+import "../src/zod-config.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { Agent, request } from "undici";

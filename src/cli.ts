@@ -2,6 +2,8 @@
 // Entry point: parse flags and environment, pick the API (real or sandbox),
 // build the server and serve it over stdio or HTTP.
 
+// First: zod settings must hold before the SDK defines its schemas.
+import "./zod-config.js";
 import { FlownallyClient } from "./client/http.js";
 import { type Config, ConfigError, parseCli, USAGE } from "./config.js";
 import { addSecret, log } from "./log.js";

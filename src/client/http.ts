@@ -2,7 +2,6 @@
 // JSON in and out, multipart, a keep-alive pool, per-attempt timeouts,
 // retries, a cap on requests in flight, and pagination. Knows nothing of MCP.
 
-import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Dispatcher, FormData } from "undici";
 import { ApiError, type HeaderLookup } from "./errors.js";
@@ -336,5 +335,6 @@ function formatMs(ms: number): string {
 
 /** A fresh key for a write that must not happen twice; reused across its retries. */
 export function newIdempotencyKey(): string {
-  return randomUUID();
+  // Web Crypto's, which node loads on first use; node:crypto would load with this module, at start-up.
+  return globalThis.crypto.randomUUID();
 }
