@@ -176,6 +176,26 @@ describe("checks before sending", () => {
     expect(sandbox.store.events.size).toBe(before + 1);
   });
 
+  it("refuses an unknown tag with the tool that creates one", async () => {
+    const result = await mcp.call("tag_contacts", { tagId: "Gold customers", contactIds: [ANNA] });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/no similar name\. Nothing was sent.*create_tag/);
+  });
+
+  it("refuses a misspelt custom field in a filter with the nearest names", async () => {
+    const result = await mcp.call("segment_contacts", { customFields: { Lifecycle: "customer" } });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/customFields\.Lifecycle: no contact field .*did you mean "Lifecycle stage"/);
+  });
+
+  it("checks date fields in create_contact's customFields before sending", async () => {
+    const before = sandbox.store.contacts.size;
+    const bad = await mcp.call("create_contact", { name: "Ola Test", customFields: { Birthday: "1990-13-01" } });
+    expect(bad.isError).toBe(true);
+    expect(textOf(bad)).toMatch(/customFields\.birthday: "1990-13-01" is not a date as YYYY-MM-DD.*Nothing was sent/);
+    expect(sandbox.store.contacts.size).toBe(before);
+  });
+
   it("refuses an unknown event type with a suggestion", async () => {
     const result = await mcp.call("create_contact_event", { contactId: ANNA, name: "order.payed", payload: {} });
     expect(textOf(result)).toMatch(/no event type .*did you mean "order.paid"/);
@@ -268,11 +288,14 @@ describe("what is sent (loopback)", () => {
         });
       } else json(res, 200, { contacts: [] });
     });
-    const result = await direct.call("list_contacts", { customFields: { "PREFERRED STORE": "Krakow", stage: "lead" } });
+    const result = await direct.call("list_contacts", { customFields: { "PREFERRED STORE": "Krakow" } });
     expect(result.isError, textOf(result)).toBeFalsy();
     const sent = api.requests.find((r) => r.path === "/contacts");
     expect(sent?.query.get("customFields[preferredStore]")).toBe("Krakow");
-    expect(sent?.query.get("customFields[stage]")).toBe("lead");
+    // A key that is no field's key, id or name is refused with the nearest names, and not sent.
+    const unknown = await direct.call("list_contacts", { customFields: { preferedStore: "Krakow" } });
+    expect(textOf(unknown)).toMatch(/customFields\.preferedStore: no contact field .*did you mean "Preferred store"/);
+    expect(api.requests.filter((r) => r.path === "/contacts")).toHaveLength(1);
   });
 
   it("looks definitions up once and reuses them, sending nothing for a bad payload", async () => {

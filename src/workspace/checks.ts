@@ -36,6 +36,15 @@ export function checkBeforeSending(workspace: Workspace) {
     if (tool.path?.endsWith("/custom-fields/{customFieldId}") && typeof args.value === "string") {
       await checkFieldValue(workspace, tool, args, args.value);
     }
+    // create_contact's values, keyed by the API's field keys once names are resolved.
+    if (
+      tool.method === "POST" &&
+      tool.path === "/contacts" &&
+      args.customFields &&
+      typeof args.customFields === "object"
+    ) {
+      await checkFieldValues(workspace, args.customFields as Record<string, unknown>);
+    }
     return args;
   };
 }
@@ -91,14 +100,26 @@ export function isIsoDate(value: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
 }
 
+async function checkFieldValues(workspace: Workspace, values: Readonly<Record<string, unknown>>) {
+  const suspect = Object.entries(values).filter(([, v]) => typeof v === "string" && v !== "" && !isIsoDate(v));
+  if (suspect.length === 0) return;
+  const cached = workspace.peek("contactFields") ?? (await workspace.get("contactFields").catch(() => undefined));
+  for (const [key, value] of suspect) {
+    const field = cached?.items.find((d) => d.key === key || d.id === key);
+    if (field?.type === "date") throw notADate(`customFields.${key}`, String(value), field.name);
+  }
+}
+
+function notADate(arg: string, value: string, field: string): ToolInputError {
+  return new ToolInputError(
+    `${arg}: ${JSON.stringify(value)} is not a date as YYYY-MM-DD, which ${field} (a date field) needs, e.g. 1990-05-12. Nothing was sent.`,
+  );
+}
+
 // Only a value that is not already a date (or "" to clear) needs the field's type.
 async function checkFieldValue(workspace: Workspace, tool: Tool, args: Record<string, unknown>, value: string) {
   if (value === "" || isIsoDate(value) || typeof args.customFieldId !== "string") return;
   const kind = tool.path?.includes("/properties/") ? "propertyFields" : "contactFields";
   const { found: field } = await lookup(workspace, kind, args.customFieldId);
-  if (field?.type === "date") {
-    throw new ToolInputError(
-      `value: ${JSON.stringify(value)} is not a date as YYYY-MM-DD, which ${field.name} (a date field) needs, e.g. 1990-05-12. Nothing was sent.`,
-    );
-  }
+  if (field?.type === "date") throw notADate("value", value, field.name);
 }

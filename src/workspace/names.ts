@@ -60,9 +60,10 @@ export function unknownName(
     value,
     items.map((d) => d.name),
   );
-  const hint = close.length ? `did you mean ${close.map((n) => JSON.stringify(n)).join(", ")}?` : "no similar name";
+  const hint = close.length ? `did you mean ${close.map((n) => JSON.stringify(n)).join(", ")}?` : "no similar name.";
+  const create = source.createTool ? ` To make a new one, call ${source.createTool} first.` : "";
   return new ToolInputError(
-    `${arg}: no ${source.noun} with id or name ${JSON.stringify(value)} — ${hint} Nothing was sent; see ${source.uri} or ${source.listTool}.`,
+    `${arg}: no ${source.noun} with id or name ${JSON.stringify(value)} — ${hint} Nothing was sent; see ${source.uri} or ${source.listTool}.${create}`,
   );
 }
 
@@ -122,13 +123,11 @@ export function resolveNames(workspace: Workspace) {
 }
 
 // Contact values are stored under a field's `key` where the API shows one (the
-// sandbox does), else under its id. A key or id passes; a name is mapped; an
-// unknown key is left for the API to judge, since the reference does not say
-// which keys it accepts.
+// sandbox does), else under its id. A key or id passes; a name is mapped; a key
+// that matches no field is refused with the nearest names. When the fields
+// cannot be listed, the keys go as given and the API judges them.
 async function fieldKeys(workspace: Workspace, values: Record<string, string>): Promise<Record<string, string>> {
-  const keys = Object.keys(values);
-  // Identifier-like keys are what the API takes; with nothing cached they go as they are.
-  if (keys.length === 0 || (!workspace.peek("contactFields") && keys.every((k) => KEY_LIKE.test(k)))) return values;
+  if (Object.keys(values).length === 0) return values;
   let items: readonly Definition[];
   try {
     items = (await workspace.get("contactFields")).items;
@@ -137,14 +136,17 @@ async function fieldKeys(workspace: Workspace, values: Record<string, string>): 
   }
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(values)) {
-    const known = items.some((d) => d.key === key || d.id === key);
-    const field = known ? undefined : match(items, key);
-    out[field ? apiKey(field) : key] = value;
+    let field = items.find((d) => d.key === key || d.id === key) ?? match(items, key);
+    if (!field) {
+      // Maybe added since the cache was filled: lookup() lists once more.
+      const again = await lookup(workspace, "contactFields", key);
+      field = again.found;
+      if (!field) throw unknownName("contactFields", key, `customFields.${key}`, again.items ?? items);
+    }
+    out[apiKey(field)] = value;
   }
   return out;
 }
-
-const KEY_LIKE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export function apiKey(field: Definition): string {
   return typeof field.key === "string" && field.key !== "" ? field.key : field.id;

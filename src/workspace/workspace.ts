@@ -15,6 +15,8 @@ export interface DefinitionSource {
   itemsKey: string;
   /** The tool that lists them, named in hints and errors. */
   listTool: string;
+  /** The tool that creates one, suggested when a name is unknown. */
+  createTool?: string;
   /** Singular noun for messages. */
   noun: string;
   /** What their ids look like; such a value passes through without a lookup when nothing is cached. */
@@ -27,6 +29,7 @@ export const DEFINITIONS: Readonly<Record<DefinitionKind, DefinitionSource>> = {
     path: "/tags",
     itemsKey: "tags",
     listTool: "list_tags",
+    createTool: "create_tag",
     noun: "tag",
     idPattern: /^tag_\w+$/,
   },
@@ -35,6 +38,7 @@ export const DEFINITIONS: Readonly<Record<DefinitionKind, DefinitionSource>> = {
     path: "/contacts/custom-fields",
     itemsKey: "customFields",
     listTool: "list_contact_fields",
+    createTool: "create_contact_field",
     noun: "contact field",
     idPattern: /^cf_\w+$/,
   },
@@ -51,6 +55,7 @@ export const DEFINITIONS: Readonly<Record<DefinitionKind, DefinitionSource>> = {
     path: "/event-types",
     itemsKey: "eventTypes",
     listTool: "list_event_types",
+    createTool: "create_event_type",
     noun: "event type",
     idPattern: /^evt-type_\w+$/,
   },
