@@ -8,6 +8,7 @@ import { FlownallyClient } from "./client/http.js";
 import { type Config, ConfigError, parseCli, USAGE } from "./config.js";
 import { addSecret, log } from "./log.js";
 import { createServer } from "./server.js";
+import { unknownToolNames } from "./tools/catalogue.js";
 import { serveStdio } from "./transports/stdio.js";
 import { USER_AGENT, VERSION } from "./version.js";
 
@@ -23,6 +24,11 @@ async function main(): Promise<void> {
   if (command.kind === "help") return void process.stdout.write(USAGE);
   if (command.kind === "version") return void process.stdout.write(`${VERSION}\n`);
   let config: Config = command.config;
+  const unknownTools = await unknownToolNames([...(config.tools ?? []), ...(config.excludeTools ?? [])]);
+  if (unknownTools) {
+    process.stderr.write(`flownally-mcp: --tools/--exclude-tools: ${unknownTools}\n`);
+    process.exit(2);
+  }
 
   let stopSandbox = async (): Promise<void> => {};
   if (config.sandbox) {

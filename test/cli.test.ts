@@ -52,6 +52,11 @@ describe("flownally-mcp binary", () => {
   it("refuses an unknown flag or toolset with exit 2", () => {
     expect(run(["--bogus"]).status).toBe(2);
     expect(run(["--toolsets", "nope"], { FLOWNALLY_API_KEY: "k" }).status).toBe(2);
+    // A tool name that is no tool would otherwise silently serve another set than meant.
+    const typo = run(["--tools", "list_inboxes,get_inbox"], { FLOWNALLY_API_KEY: "k" });
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toMatch(/no tool named get_inbox \(did you mean .*list_inboxes/);
+    expect(run([], { FLOWNALLY_API_KEY: "k", FLOWNALLY_EXCLUDE_TOOLS: "delete_contcat" }).status).toBe(2);
   });
 
   it("serves every operation over stdio with --toolsets all and calls the API with the key, never logging it", async () => {
