@@ -9,7 +9,7 @@ import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { Tool as ListedTool } from "@modelcontextprotocol/sdk/types.js";
 import { encode } from "gpt-tokenizer/encoding/o200k_base";
 import { FlownallyClient } from "../src/client/http.js";
-import { DEFAULT_TOOLSETS, parseCli } from "../src/config.js";
+import { inDefaultProfile, parseCli } from "../src/config.js";
 import { createServer } from "../src/server.js";
 import { allTools } from "../src/tools/index.js";
 import { listedTool } from "../src/tools/registry.js";
@@ -54,7 +54,7 @@ function kind(t: Tool): string {
 
 export async function section(): Promise<string> {
   const operations = allTools.filter((t) => t.toolset !== "workflows");
-  const inDefault = allTools.filter((t) => DEFAULT_TOOLSETS.includes(t.toolset));
+  const inDefault = allTools.filter(inDefaultProfile);
   const discovery = await discoveryListing();
   const discoveryTokens = discovery.reduce((sum, t) => sum + cost(t), 0);
   const lines = [
@@ -65,7 +65,9 @@ export async function section(): Promise<string> {
     "| --- | ---: | ---: | :---: |",
     ...TOOLSETS.map((set) => {
       const tools = allTools.filter((t) => t.toolset === set);
-      return `| \`${set}\` | ${tools.length} | ${fmt(tokensOf(tools))} | ${DEFAULT_TOOLSETS.includes(set) ? "yes" : ""} |`;
+      const picked = tools.filter(inDefaultProfile).length;
+      const mark = picked === tools.length ? "yes" : picked > 0 ? `${picked} of ${tools.length}` : "";
+      return `| \`${set}\` | ${tools.length} | ${fmt(tokensOf(tools))} | ${mark} |`;
     }),
     `| **default profile** | ${inDefault.length} | ${fmt(tokensOf(inDefault))} | |`,
     `| **all ${operations.length} operations** | ${operations.length} | ${fmt(tokensOf(operations))} | |`,

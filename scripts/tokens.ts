@@ -28,12 +28,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   }
   console.log(String(total).padStart(5), "total", costs.length, "tools, avg", Math.round(total / costs.length));
   // The budgets the catalogue test holds, and discovery mode's five tools.
-  const { DEFAULT_TOOLSETS } = await import("../src/config.js");
+  const { inDefaultProfile } = await import("../src/config.js");
   const { discoveryListing } = await import("./readme-tables.js");
   const sum = (keep: (c: ToolTokens) => boolean) => costs.filter(keep).reduce((n, c) => n + c.tokens, 0);
   const discovery = await discoveryListing();
   console.log(String(sum((c) => c.toolset !== "workflows")).padStart(5), "all operations");
-  console.log(String(sum((c) => DEFAULT_TOOLSETS.includes(c.toolset))).padStart(5), "default profile");
+  console.log(String(sum(inDefaultProfile)).padStart(5), "default profile");
   console.log(
     String(discovery.reduce((n, t) => n + encode(JSON.stringify(t)).length, 0)).padStart(5),
     "discovery mode,",

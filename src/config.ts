@@ -12,6 +12,13 @@ export const DEFAULT_BASE_URL = "https://api.flownally.com/v1";
  * resolve); defining fields is setup work: add `custom_fields` for it.
  */
 export const DEFAULT_TOOLSETS: readonly Toolset[] = ["contacts", "tags", "events", "messaging", "workflows"];
+/** With them, the two inbox reads that answering a conversation needs: the sender, and templates for a closed window. */
+export const DEFAULT_EXTRA_TOOLS: readonly string[] = ["list_inboxes", "list_whatsapp_templates"];
+
+/** Whether the default profile serves a tool. */
+export function inDefaultProfile(tool: { name: string; toolset: Toolset }): boolean {
+  return DEFAULT_TOOLSETS.includes(tool.toolset) || DEFAULT_EXTRA_TOOLS.includes(tool.name);
+}
 
 export interface Config {
   apiKey: string | undefined;
@@ -136,6 +143,13 @@ export function parseCli(argv: readonly string[], env: Env): CliCommand {
   if (!/^https?:\/\/[^/]/.test(baseUrl)) throw new ConfigError("FLOWNALLY_BASE_URL must be an http(s) URL");
   const roots = env.FLOWNALLY_FILE_ROOTS;
 
+  // Discovery lists five tools whatever is selected, so it searches everything unless told otherwise.
+  const toolsetsArg = str("--toolsets", "FLOWNALLY_TOOLSETS");
+  const toolsets =
+    toolMode === "discovery" && toolsetsArg === undefined
+      ? { sets: "all" as const, withDefault: false }
+      : parseToolsets(toolsetsArg);
+  const tools = list(str("--tools", "FLOWNALLY_TOOLS"));
   return {
     kind: "serve",
     config: {
@@ -145,12 +159,8 @@ export function parseCli(argv: readonly string[], env: Env): CliCommand {
       maxRetries: int(env.FLOWNALLY_MAX_RETRIES, "FLOWNALLY_MAX_RETRIES", 2, 0, 10),
       retryDeadlineMs: int(env.FLOWNALLY_RETRY_DEADLINE_MS, "FLOWNALLY_RETRY_DEADLINE_MS", 60_000, 0, 3_600_000),
       maxConcurrency: int(env.FLOWNALLY_MAX_CONCURRENCY, "FLOWNALLY_MAX_CONCURRENCY", 16, 1, 256),
-      // Discovery lists five tools whatever is selected, so it searches everything unless told otherwise.
-      toolsets:
-        toolMode === "discovery" && str("--toolsets", "FLOWNALLY_TOOLSETS") === undefined
-          ? "all"
-          : parseToolsets(str("--toolsets", "FLOWNALLY_TOOLSETS")),
-      tools: list(str("--tools", "FLOWNALLY_TOOLS")),
+      toolsets: toolsets.sets,
+      tools: toolsets.withDefault ? [...DEFAULT_EXTRA_TOOLS, ...(tools ?? [])] : tools,
       excludeTools: list(str("--exclude-tools", "FLOWNALLY_EXCLUDE_TOOLS")),
       readOnly: bool("--read-only", "FLOWNALLY_READ_ONLY"),
       toolMode,
@@ -174,18 +184,18 @@ export function parseCli(argv: readonly string[], env: Env): CliCommand {
   };
 }
 
-function parseToolsets(value: string | undefined): readonly Toolset[] | "all" {
-  if (value === undefined || value.trim() === "" || value.trim() === "default") return DEFAULT_TOOLSETS;
-  const names = value
+function parseToolsets(value: string | undefined): { sets: readonly Toolset[] | "all"; withDefault: boolean } {
+  const names = (value ?? "")
     .split(",")
     .map((s) => s.trim())
     .filter(Boolean);
-  if (names.includes("all")) return "all";
+  if (names.length === 0) names.push("default");
+  if (names.includes("all")) return { sets: "all", withDefault: false };
   const out = new Set<Toolset>();
   for (const name of names) {
     if (name === "default") for (const t of DEFAULT_TOOLSETS) out.add(t);
     else if ((TOOLSETS as readonly string[]).includes(name)) out.add(name as Toolset);
     else throw new ConfigError(`unknown toolset ${name}; choose from ${TOOLSETS.join(", ")}, all, default`);
   }
-  return [...out];
+  return { sets: [...out], withDefault: names.includes("default") };
 }

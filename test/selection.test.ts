@@ -2,7 +2,7 @@
 // variable decides exactly which tools tools/list shows and tools/call accepts.
 
 import { describe, expect, it } from "vitest";
-import { DEFAULT_TOOLSETS, parseCli } from "../src/config.js";
+import { inDefaultProfile, parseCli } from "../src/config.js";
 import { allTools } from "../src/tools/index.js";
 import { connect, TEST_KEY, textOf } from "./helpers/mcp.js";
 
@@ -27,7 +27,7 @@ const names = (filter: (t: (typeof allTools)[number]) => boolean) =>
 
 describe("tool selection", () => {
   it("serves the default toolsets when none are chosen, and for `default`", async () => {
-    const expected = names((t) => DEFAULT_TOOLSETS.includes(t.toolset));
+    const expected = names(inDefaultProfile);
     expect(await listed([])).toEqual(expected);
     expect(await listed(["--toolsets", "default"])).toEqual(expected);
     expect(await listed([], { FLOWNALLY_TOOLSETS: "default" })).toEqual(expected);
@@ -46,7 +46,7 @@ describe("tool selection", () => {
     expect(await listed([], { FLOWNALLY_TOOLSETS: "tags, users" })).toEqual(tagsAndUsers);
     expect(await listed(["--toolsets=all"])).toEqual(names(() => true));
     expect(await listed(["--toolsets", "default,billing"])).toEqual(
-      names((t) => DEFAULT_TOOLSETS.includes(t.toolset) || t.toolset === "billing"),
+      names((t) => inDefaultProfile(t) || t.toolset === "billing"),
     );
     // The flag wins over the environment.
     expect(await listed(["--toolsets", "billing"], { FLOWNALLY_TOOLSETS: "tags" })).toEqual(["get_billing_status"]);

@@ -32,8 +32,7 @@ export const importContacts = defineTool({
   name: "import_contacts",
   toolset: "contacts",
   title: "Import contacts",
-  description:
-    "Check a contacts CSV (name, phone, custom field columns) locally, then upload it. Row numbers count the header as 1.",
+  description: "Check a contacts CSV (name, phone, field columns) locally, then upload it; the header is row 1.",
   scopes: ["contact:create"],
   method: "POST",
   path: "/contacts/import",

@@ -22,7 +22,7 @@ export const contactFilterNames = Object.keys(contactFilters) as (keyof typeof c
 const customFieldValues = z
   .record(z.string(), z.string())
   .optional()
-  .describe("Field key, id or name → value (list_contact_fields)");
+  .describe("Field key, id or name → value (see flownally://contacts/custom-fields)");
 
 export const contactTools = [
   defineTool({

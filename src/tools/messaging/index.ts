@@ -34,7 +34,7 @@ export const messageContent = open({
   )
   .describe("Template from list_whatsapp_templates; mediaId from upload_media");
 
-const deliveryNote = "Closed window (get_conversation) needs a template. Poll get_message for delivery.";
+const deliveryNote = "A closed window needs a template. Poll get_message for delivery.";
 
 export const messagingTools = [
   defineTool({

@@ -38,7 +38,7 @@ export const uploadMedia = defineTool({
   name: "upload_media",
   toolset: "messaging",
   title: "Upload media",
-  description: "Upload a file (≤16 MB) for a media message; returns the mediaId for send_message.",
+  description: "Upload a file (≤16 MB); returns a mediaId for media content.",
   scopes: ["message:create"],
   method: "POST",
   path: "/media/uploads",

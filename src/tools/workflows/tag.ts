@@ -28,7 +28,7 @@ export const tagContacts = defineTool({
   toolset: "workflows",
   title: "Tag contacts",
   description:
-    "Add a tag to (remove: untag) every contact in contactIds or matching list_contacts filters. dryRun previews the count.",
+    "Tag every contact in contactIds or matching the list_contacts filters (remove: untag). dryRun previews.",
   scopes: ["contact:list", "contact:update", "tag:list"],
   input: {
     tagId,
