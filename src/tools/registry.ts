@@ -246,7 +246,10 @@ export function buildRequest(tool: Tool, args: Readonly<Record<string, unknown>>
     else body[key] = value;
   }
   if (inQuery.has("pageSize") && query.pageSize === undefined) query.pageSize = DEFAULT_PAGE_SIZE;
-  const hasBody = tool.method !== "GET" && tool.method !== "DELETE" && Object.keys(body).length > 0;
+  // An operation that takes body attributes gets a JSON object even when none were given
+  // (a PATCH that changes nothing is still a PATCH with a body); one that takes none gets no body.
+  const takesBody = Object.keys(tool.input).some((key) => !inPath.has(key) && !inQuery.has(key));
+  const hasBody = tool.method !== "GET" && tool.method !== "DELETE" && takesBody;
   let idempotencyKey: string | undefined;
   if (tool.idempotencyKey) {
     idempotencyKey = typeof body.idempotencyKey === "string" ? body.idempotencyKey : newIdempotencyKey();
