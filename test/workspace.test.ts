@@ -64,7 +64,10 @@ describe("resources", () => {
   });
 
   it("says what went wrong reading a contact that does not exist", async () => {
-    await expect(mcp.client.readResource({ uri: "flownally://contacts/con_nope" })).rejects.toThrow(/404.*con_nope/);
+    const error = await mcp.client.readResource({ uri: "flownally://contacts/con_nope" }).catch((e: unknown) => e);
+    expect(String(error)).toMatch(/404.*con_nope/);
+    // One protocol prefix (the client's), not two.
+    expect(String(error).match(/MCP error/g)).toHaveLength(1);
   });
 
   it("shows a new tag after create_tag, with list_changed and resources/updated for subscribers", async () => {

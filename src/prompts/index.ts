@@ -53,7 +53,7 @@ export function registerPrompts(server: McpServer, workspace: Workspace): void {
     ({ contact, eventType, details }) =>
       say(
         [
-          `Record a "${eventType}" event for contact ${contact}: ${details}`,
+          `Record the event "${eventType}" for contact ${contact}: ${details}`,
           `1. Read flownally://event-types and build the payload to match ${eventType}'s payloadSchema; ask me for any required property the details do not give.`,
           "2. If the contact is not a con_ id, find it with list_contacts (search) and confirm which one if several match.",
           `3. Call create_contact_event with contactId, name "${eventType}", the payload, and an idempotencyKey derived from the details (e.g. order-4827-paid) so a retry never records it twice.`,

@@ -5,7 +5,6 @@
 import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import {
   ErrorCode,
-  McpError,
   type ReadResourceResult,
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
@@ -129,10 +128,23 @@ function contents(uri: string, body: unknown): ReadResourceResult {
   return { contents: [{ uri, mimeType: JSON_TYPE, text: JSON.stringify(body) }] };
 }
 
-// A read fails with the same short summary a tool call would give.
-function readError(err: unknown, tool: Tool, args: Record<string, unknown>): McpError {
+/**
+ * A read fails with the same short summary a tool call would give. Not an
+ * McpError: that prefixes its message with "MCP error <code>:", and the client
+ * prefixes it again.
+ */
+class ReadError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function readError(err: unknown, tool: Tool, args: Record<string, unknown>): ReadError {
   const code = err instanceof ApiError && err.status === 404 ? ErrorCode.InvalidParams : ErrorCode.InternalError;
-  return new McpError(code, describeFailure(err, tool, args));
+  return new ReadError(code, describeFailure(err, tool, args));
 }
 
 // The operation behind a read, described as a tool so failures name it and its scope.

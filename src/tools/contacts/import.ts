@@ -63,8 +63,10 @@ export const importContacts = defineTool({
     form.append("file", blob, file ? basename(file.path) : "contacts.csv");
     const started = await ctx.client.request({ method: "POST", path: "/contacts/import", form, signal: ctx.signal });
     const importId = (started.data as ImportStatus | undefined)?.importId;
-    if (!args.wait || typeof importId !== "string")
-      return { data: { ...(started.data as object), check: summary(check) } };
+    if (!args.wait || typeof importId !== "string") {
+      const next = typeof importId === "string" ? { next: "poll get_import_status with this importId" } : {};
+      return { data: { ...(started.data as object), ...next, check: summary(check) } };
+    }
 
     const status = await waitForImport(importId, check.rows, ctx);
     return { data: { ...status, errors: status.errors?.slice(0, MAX_ROW_ERRORS), check: summary(check) } };
