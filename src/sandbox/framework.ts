@@ -5,6 +5,10 @@
 import type { IncomingMessage } from "node:http";
 
 export type Role = "owner" | "admin" | "agent";
+/** Every role, for routes any key may call and for validating a requested role. */
+export const ALL_ROLES: readonly Role[] = ["owner", "admin", "agent"];
+/** Owners and admins: the routes that set the workspace up (keys, users, teams, inboxes, webhooks, billing). */
+export const MANAGERS: readonly Role[] = ["owner", "admin"];
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 export interface FieldViolation {

@@ -3,21 +3,20 @@
 
 import { randomBytes } from "node:crypto";
 import {
+  ALL_ROLES,
   bodyObject,
   conflict,
   type FieldViolation,
   invalid,
+  MANAGERS,
   noContent,
   notFound,
   ok,
   Problem,
-  type Role,
   type Route,
 } from "../framework.js";
 import type { ApiKey, ServiceAccount, Store } from "../store.js";
 
-const MANAGERS: readonly Role[] = ["owner", "admin"];
-const ROLES: readonly Role[] = ["owner", "admin", "agent"];
 const MAX_NAME = 100;
 const PREFIX_LENGTH = 12;
 
@@ -42,8 +41,8 @@ export function routes(store: Store): Route[] {
         const body = bodyObject(ctx);
         const errors: FieldViolation[] = [];
         const name = readName(body.name, errors, true);
-        const role = body.role === undefined ? "admin" : ROLES.find((r) => r === body.role);
-        if (role === undefined) errors.push({ field: "role", message: `must be one of ${ROLES.join(", ")}` });
+        const role = body.role === undefined ? "admin" : ALL_ROLES.find((r) => r === body.role);
+        if (role === undefined) errors.push({ field: "role", message: `must be one of ${ALL_ROLES.join(", ")}` });
         if (errors.length > 0 || name === undefined || role === undefined) throw invalid(errors);
         if (role === "owner" && ctx.caller.role !== "owner") {
           throw new Problem(

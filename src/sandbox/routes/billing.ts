@@ -1,10 +1,8 @@
 // Billing status: a fixed, healthy subscription, so tools that check access before
 // acting see the same answer on every run. Seats follow the workspace's users.
 
-import { ok, type Role, type Route } from "../framework.js";
+import { MANAGERS, ok, type Route } from "../framework.js";
 import type { Store } from "../store.js";
-
-const MANAGERS: readonly Role[] = ["owner", "admin"];
 
 export function routes(store: Store): Route[] {
   return [

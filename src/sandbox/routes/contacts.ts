@@ -4,6 +4,7 @@
 import { type ContactInput, createContact, E164_MESSAGE, isE164 } from "../contact-model.js";
 import { startImport } from "../csv-import.js";
 import {
+  ALL_ROLES,
   bodyObject,
   type Ctx,
   conflict,
@@ -19,13 +20,11 @@ import {
   queryEnum,
   queryList,
   queryObject,
-  type Role,
   type Route,
 } from "../framework.js";
 import { CHANNELS, type Channel, type Contact, type Store } from "../store.js";
 import { checkFieldValue, findField } from "./custom-fields.js";
 
-const ALL: readonly Role[] = ["owner", "admin", "agent"];
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 const ORDER_BY = ["createdAt", "updatedAt", "name"] as const;
 const DIRECTIONS = ["asc", "desc"] as const;
@@ -38,11 +37,11 @@ export function routes(store: Store): Route[] {
   };
 
   return [
-    { method: "GET", path: "/contacts", roles: ALL, handle: (ctx) => listContacts(store, ctx) },
+    { method: "GET", path: "/contacts", roles: ALL_ROLES, handle: (ctx) => listContacts(store, ctx) },
     {
       method: "GET",
       path: "/contacts/count",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         // Independent of list filters by design: `archived` only picks the bucket.
         const archived = queryBool(ctx.query, "archived") ?? false;
@@ -56,7 +55,7 @@ export function routes(store: Store): Route[] {
     {
       method: "POST",
       path: "/contacts",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const body = bodyObject(ctx);
         const contact = createContact(store, readContactInput(store, body));
@@ -66,13 +65,13 @@ export function routes(store: Store): Route[] {
     {
       method: "GET",
       path: "/contacts/{id}",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => ok(contactView(store, live(ctx.params.id))),
     },
     {
       method: "PATCH",
       path: "/contacts/{id}",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const contact = live(ctx.params.id);
         const name = optionalString(bodyObject(ctx), "name");
@@ -86,7 +85,7 @@ export function routes(store: Store): Route[] {
     {
       method: "DELETE",
       path: "/contacts/{id}",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const contact = live(ctx.params.id);
         contact.deletedAt = store.now();
@@ -96,7 +95,7 @@ export function routes(store: Store): Route[] {
     {
       method: "POST",
       path: "/contacts/import",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const file = ctx.multipart?.files.file;
         if (!file) {
@@ -108,7 +107,7 @@ export function routes(store: Store): Route[] {
     {
       method: "GET",
       path: "/contacts/imports/{id}",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const id = ctx.params.id ?? "";
         const job = store.imports.get(id);
@@ -120,7 +119,7 @@ export function routes(store: Store): Route[] {
     {
       method: "POST",
       path: "/contacts/{id}/archive",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const contact = live(ctx.params.id);
         if (contact.archivedAt !== null) {
@@ -134,7 +133,7 @@ export function routes(store: Store): Route[] {
     {
       method: "POST",
       path: "/contacts/{id}/unarchive",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const contact = live(ctx.params.id);
         if (contact.archivedAt === null)
@@ -147,7 +146,7 @@ export function routes(store: Store): Route[] {
     {
       method: "PUT",
       path: "/contacts/{contactId}/custom-fields/{customFieldId}",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const contact = live(ctx.params.contactId);
         const fieldId = ctx.params.customFieldId ?? "";
@@ -167,7 +166,7 @@ export function routes(store: Store): Route[] {
     {
       method: "POST",
       path: "/contacts/{contactId}/tags/{tagId}",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const contact = live(ctx.params.contactId);
         const tagId = knownTag(store, ctx.params.tagId);
@@ -181,7 +180,7 @@ export function routes(store: Store): Route[] {
     {
       method: "DELETE",
       path: "/contacts/{contactId}/tags/{tagId}",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const contact = live(ctx.params.contactId);
         const tagId = knownTag(store, ctx.params.tagId);

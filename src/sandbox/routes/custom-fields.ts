@@ -3,6 +3,7 @@
 // parameter. Also the helpers contacts and imports use to resolve and check values.
 
 import {
+  ALL_ROLES,
   bodyObject,
   conflict,
   type FieldViolation,
@@ -11,13 +12,11 @@ import {
   notFound,
   ok,
   optionalString,
-  type Role,
   type Route,
   requiredString,
 } from "../framework.js";
 import type { CustomFieldDefinition, EntityType, FieldType, Store } from "../store.js";
 
-const ALL: readonly Role[] = ["owner", "admin", "agent"];
 const FIELD_TYPES: readonly FieldType[] = ["text", "date"];
 
 export function routes(store: Store): Route[] {
@@ -37,13 +36,13 @@ function definitionRoutes(store: Store, entityType: EntityType): Route[] {
     {
       method: "GET",
       path: base,
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: () => ok({ customFields: [...fields.values()].map(fieldView) }),
     },
     {
       method: "POST",
       path: base,
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const body = bodyObject(ctx);
         const name = requiredString(body, "name");
@@ -56,7 +55,7 @@ function definitionRoutes(store: Store, entityType: EntityType): Route[] {
     {
       method: "PATCH",
       path: `${base}/{id}`,
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const field = find(ctx.params.id ?? "");
         const body = bodyObject(ctx);
@@ -73,7 +72,7 @@ function definitionRoutes(store: Store, entityType: EntityType): Route[] {
     {
       method: "DELETE",
       path: `${base}/{id}`,
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const field = find(ctx.params.id ?? "");
         if (field.predefined) {

@@ -4,6 +4,7 @@
 
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import {
+  ALL_ROLES,
   bodyObject,
   type Ctx,
   conflict,
@@ -15,13 +16,10 @@ import {
   ok,
   optionalString,
   page,
-  type Role,
   type Route,
   requiredString,
 } from "../framework.js";
 import type { EventRecord, EventType, Store } from "../store.js";
-
-const ALL: readonly Role[] = ["owner", "admin", "agent"];
 
 export function routes(store: Store): Route[] {
   const schemas = new SchemaCache();
@@ -35,7 +33,7 @@ export function routes(store: Store): Route[] {
     {
       method: "GET",
       path: "/event-types",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const result = page([...store.eventTypes.values()], ctx.query);
         return ok({
@@ -48,7 +46,7 @@ export function routes(store: Store): Route[] {
     {
       method: "POST",
       path: "/event-types",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const body = bodyObject(ctx);
         const name = requiredString(body, "name");
@@ -66,19 +64,19 @@ export function routes(store: Store): Route[] {
     {
       method: "GET",
       path: "/event-types/{id}",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => ok(eventTypeView(store, findType(ctx.params.id))),
     },
     {
       method: "PATCH",
       path: "/event-types/{id}",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => updateEventType(store, schemas, findType(ctx.params.id), bodyObject(ctx)),
     },
     {
       method: "DELETE",
       path: "/event-types/{id}",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const type = findType(ctx.params.id);
         if (type.predefined) throw conflict("event_type_predefined", `Event type ${type.name} is predefined.`);
@@ -93,13 +91,13 @@ export function routes(store: Store): Route[] {
     {
       method: "GET",
       path: "/events",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => listEvents(store, ctx, () => true),
     },
     {
       method: "POST",
       path: "/events",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const body = bodyObject(ctx);
         const contactId = requiredString(body, "contactId");
@@ -110,7 +108,7 @@ export function routes(store: Store): Route[] {
     {
       method: "GET",
       path: "/events/{id}",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const event = store.events.get(ctx.params.id ?? "");
         // Events of a deleted contact go with it.
@@ -121,7 +119,7 @@ export function routes(store: Store): Route[] {
     {
       method: "GET",
       path: "/contacts/{contactId}/events",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const contactId = ctx.params.contactId ?? "";
         if (!store.liveContact(contactId)) throw notFound("contact", contactId);
@@ -131,7 +129,7 @@ export function routes(store: Store): Route[] {
     {
       method: "POST",
       path: "/contacts/{contactId}/events",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const contactId = ctx.params.contactId ?? "";
         if (!store.liveContact(contactId)) throw notFound("contact", contactId);

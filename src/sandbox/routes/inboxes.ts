@@ -2,21 +2,20 @@
 // WhatsApp templates, and the WhatsApp Business Account numbers that can become inboxes.
 
 import {
+  ALL_ROLES,
   bodyObject,
   conflict,
   type FieldViolation,
   invalid,
+  MANAGERS,
   noContent,
   notFound,
   ok,
   optionalString,
-  type Role,
   type Route,
 } from "../framework.js";
 import { CHANNELS, type Channel, type Inbox, type Store, type WhatsAppTemplate } from "../store.js";
 
-const ALL: readonly Role[] = ["owner", "admin", "agent"];
-const MANAGERS: readonly Role[] = ["owner", "admin"];
 const MAX_NAME = 100;
 
 export interface WabaPhoneNumber {
@@ -63,7 +62,7 @@ export function routes(store: Store): Route[] {
     {
       method: "GET",
       path: "/inboxes",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: () => ok({ inboxes: [...store.inboxes.values()].map(inboxView) }),
     },
     {
@@ -134,7 +133,7 @@ export function routes(store: Store): Route[] {
     {
       method: "GET",
       path: "/inboxes/{id}/whatsapp/templates",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const inbox = findInbox(store, ctx.params.id ?? "");
         if (inbox.channel !== "whatsapp") {

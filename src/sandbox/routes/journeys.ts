@@ -3,6 +3,7 @@
 // chatbots.ts builds its routes from the same `flowRoutes`.
 
 import {
+  ALL_ROLES,
   bodyObject,
   conflict,
   type FieldViolation,
@@ -13,12 +14,10 @@ import {
   ok,
   optionalString,
   page,
-  type Role,
   type Route,
 } from "../framework.js";
 import type { Flow, FlowVersion, Store } from "../store.js";
 
-const ALL: readonly Role[] = ["owner", "admin", "agent"];
 const MAX_NAME = 200;
 const MAX_DESCRIPTION = 1000;
 
@@ -58,7 +57,7 @@ export function flowRoutes(store: Store, spec: FlowKind): Route[] {
     {
       method: "GET",
       path: base,
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const { items: slice, ...rest } = page([...items.values()], ctx.query);
         return ok({ [`${kind}s`]: slice.map(view), ...rest });
@@ -67,7 +66,7 @@ export function flowRoutes(store: Store, spec: FlowKind): Route[] {
     {
       method: "POST",
       path: base,
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const body = bodyObject(ctx);
         const now = store.now();
@@ -88,13 +87,13 @@ export function flowRoutes(store: Store, spec: FlowKind): Route[] {
     {
       method: "GET",
       path: `${base}/{id}`,
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => ok(view(find(ctx.params.id ?? ""))),
     },
     {
       method: "PATCH",
       path: `${base}/{id}`,
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const flow = find(ctx.params.id ?? "");
         applyDraft(spec, flow, bodyObject(ctx), false);
@@ -105,7 +104,7 @@ export function flowRoutes(store: Store, spec: FlowKind): Route[] {
     {
       method: "DELETE",
       path: `${base}/{id}`,
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const flow = find(ctx.params.id ?? "");
         if (flow.status === "active") {
@@ -118,7 +117,7 @@ export function flowRoutes(store: Store, spec: FlowKind): Route[] {
     {
       method: "POST",
       path: `${base}/{id}/publish`,
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const flow = find(ctx.params.id ?? "");
         const version: FlowVersion = {
@@ -135,7 +134,7 @@ export function flowRoutes(store: Store, spec: FlowKind): Route[] {
     {
       method: "POST",
       path: `${base}/{id}/activate`,
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const flow = find(ctx.params.id ?? "");
         const latest = flow.versions.at(-1);
@@ -160,7 +159,7 @@ export function flowRoutes(store: Store, spec: FlowKind): Route[] {
     {
       method: "POST",
       path: `${base}/{id}/pause`,
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const flow = find(ctx.params.id ?? "");
         if (flow.status !== "active") {
@@ -177,7 +176,7 @@ export function flowRoutes(store: Store, spec: FlowKind): Route[] {
     {
       method: "GET",
       path: `${base}/{id}/versions`,
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const flow = find(ctx.params.id ?? "");
         const newestFirst = [...flow.versions].reverse();
@@ -188,7 +187,7 @@ export function flowRoutes(store: Store, spec: FlowKind): Route[] {
     {
       method: "GET",
       path: spec.versionPath,
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const versionId = ctx.params.versionId ?? "";
         // Chatbots name their owner in the path; journeys look the version up across all journeys.

@@ -4,6 +4,7 @@
 
 import { createContact, isE164 } from "../contact-model.js";
 import {
+  ALL_ROLES,
   bodyObject,
   type Caller,
   conflict,
@@ -19,7 +20,6 @@ import {
   queryEnum,
   queryList,
   type Reply,
-  type Role,
   type Route,
 } from "../framework.js";
 import type {
@@ -33,8 +33,6 @@ import type {
   MessageStatus,
   Store,
 } from "../store.js";
-
-const ALL: readonly Role[] = ["owner", "admin", "agent"];
 
 /** Outbound messages advance accepted → sent → delivered this long after creation. */
 export const SENT_AFTER_MS = 500;
@@ -57,7 +55,7 @@ export function routes(store: Store): Route[] {
     {
       method: "POST",
       path: "/messages",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) =>
         idempotent(
           store,
@@ -80,13 +78,13 @@ export function routes(store: Store): Route[] {
     {
       method: "GET",
       path: "/messages/{id}",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => ok(messageView(store, visibleMessage(store, ctx.caller, ctx.params.id ?? ""))),
     },
     {
       method: "POST",
       path: "/messages/{id}/reactions",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const message = visibleMessage(store, ctx.caller, ctx.params.id ?? "");
         const emoji = bodyObject(ctx).emoji;
@@ -102,7 +100,7 @@ export function routes(store: Store): Route[] {
     {
       method: "POST",
       path: "/media/uploads",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) =>
         idempotent(store, "media", ctx.headers["idempotency-key"], () => {
           const file = ctx.multipart?.files.file;
@@ -127,7 +125,7 @@ export function routes(store: Store): Route[] {
     {
       method: "GET",
       path: "/conversations",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const statuses = queryList(ctx.query, "status");
         const bad = statuses.find((s) => !STATUSES.some((allowed) => allowed === s));
@@ -149,13 +147,13 @@ export function routes(store: Store): Route[] {
     {
       method: "GET",
       path: "/conversations/{id}",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => ok(conversationView(store, visibleConversation(store, ctx.caller, ctx.params.id ?? ""))),
     },
     {
       method: "GET",
       path: "/conversations/{id}/messages",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const conversation = visibleConversation(store, ctx.caller, ctx.params.id ?? "");
         const messages = messagesOf(store, conversation.id).reverse();
@@ -166,7 +164,7 @@ export function routes(store: Store): Route[] {
     {
       method: "POST",
       path: "/conversations/{id}/messages",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) =>
         idempotent(
           store,
@@ -199,7 +197,7 @@ export function routes(store: Store): Route[] {
     {
       method: "POST",
       path: "/conversations/{id}/reassign",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const conversation = visibleConversation(store, ctx.caller, ctx.params.id ?? "");
         const userId = bodyObject(ctx).userId;
@@ -212,7 +210,7 @@ export function routes(store: Store): Route[] {
     {
       method: "POST",
       path: "/conversations/{id}/read",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const conversation = visibleConversation(store, ctx.caller, ctx.params.id ?? "");
         const messageId = bodyObject(ctx).messageId;
@@ -233,7 +231,7 @@ export function routes(store: Store): Route[] {
     {
       method: "POST",
       path: "/conversations/{id}/close",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const conversation = visibleConversation(store, ctx.caller, ctx.params.id ?? "");
         if (conversation.status === "closed") {

@@ -1,10 +1,9 @@
 // Tags: workspace labels for contacts. labeledCount is computed live so it can
 // never drift from the contacts that actually carry the tag.
 
-import { bodyObject, conflict, invalid, noContent, notFound, ok, type Role, type Route } from "../framework.js";
+import { ALL_ROLES, bodyObject, conflict, invalid, noContent, notFound, ok, type Route } from "../framework.js";
 import type { Store, Tag } from "../store.js";
 
-const ALL: readonly Role[] = ["owner", "admin", "agent"];
 const MAX_TAG_NAME = 64;
 
 export function routes(store: Store): Route[] {
@@ -12,13 +11,13 @@ export function routes(store: Store): Route[] {
     {
       method: "GET",
       path: "/tags",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: () => ok({ tags: [...store.tags.values()].map((tag) => tagView(store, tag)) }),
     },
     {
       method: "POST",
       path: "/tags",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const name = tagName(bodyObject(ctx).name);
         const tag = createTag(store, name, ctx.caller.userId);
@@ -28,7 +27,7 @@ export function routes(store: Store): Route[] {
     {
       method: "DELETE",
       path: "/tags/{id}",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const id = ctx.params.id ?? "";
         if (!store.tags.delete(id)) throw notFound("tag", id);

@@ -2,21 +2,20 @@
 // sides (team.agentIds and user.teamIds) so either view is a lookup, never a scan.
 
 import {
+  ALL_ROLES,
   bodyObject,
   conflict,
   invalid,
+  MANAGERS,
   noContent,
   notFound,
   ok,
   optionalString,
   page,
-  type Role,
   type Route,
 } from "../framework.js";
 import type { Store, Team, User } from "../store.js";
 
-const ALL: readonly Role[] = ["owner", "admin", "agent"];
-const MANAGERS: readonly Role[] = ["owner", "admin"];
 const MAX_NAME = 100;
 const MAX_DESCRIPTION = 500;
 
@@ -25,7 +24,7 @@ export function routes(store: Store): Route[] {
     {
       method: "GET",
       path: "/teams",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const { items, ...rest } = page([...store.teams.values()], ctx.query);
         return ok({ teams: items.map((team) => teamView(store, team)), ...rest });
@@ -46,7 +45,7 @@ export function routes(store: Store): Route[] {
     {
       method: "GET",
       path: "/teams/{id}",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => ok(teamView(store, findTeam(store, ctx.params.id ?? ""))),
     },
     {
@@ -82,7 +81,7 @@ export function routes(store: Store): Route[] {
     {
       method: "GET",
       path: "/teams/{id}/agents",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => ok({ agents: agentsOf(store, findTeam(store, ctx.params.id ?? "")) }),
     },
     {

@@ -3,23 +3,21 @@
 // only owners mint or demote owners; a workspace always keeps one owner).
 
 import {
+  ALL_ROLES,
   badRequest,
   bodyObject,
   type Caller,
   conflict,
   invalid,
   isRecord,
+  MANAGERS,
   ok,
   Problem,
-  type Role,
   type Route,
 } from "../framework.js";
 import type { Store, User } from "../store.js";
 import { visibleConversations } from "./messaging.js";
 
-const ALL: readonly Role[] = ["owner", "admin", "agent"];
-const MANAGERS: readonly Role[] = ["owner", "admin"];
-const ROLES: readonly Role[] = ["owner", "admin", "agent"];
 const MAX_NAME = 100;
 
 export function routes(store: Store): Route[] {
@@ -27,19 +25,19 @@ export function routes(store: Store): Route[] {
     {
       method: "GET",
       path: "/users",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: () => ok({ users: [...store.users.values()].map(userView) }),
     },
     {
       method: "GET",
       path: "/users/me",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => ok(userView(me(store, ctx.caller))),
     },
     {
       method: "PATCH",
       path: "/users/me",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => {
         const user = me(store, ctx.caller);
         const body = bodyObject(ctx);
@@ -59,19 +57,19 @@ export function routes(store: Store): Route[] {
     {
       method: "GET",
       path: "/users/me/unread-count",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => ok({ count: unreadCount(store, ctx.caller) }),
     },
     {
       method: "GET",
       path: "/users/me/unread-summary",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => ok({ count: unreadCount(store, ctx.caller), version: store.unreadVersion }),
     },
     {
       method: "GET",
       path: "/users/{userId}",
-      roles: ALL,
+      roles: ALL_ROLES,
       handle: (ctx) => ok(userView(findUser(store, ctx.params.userId ?? ""))),
     },
     {
@@ -80,7 +78,7 @@ export function routes(store: Store): Route[] {
       roles: MANAGERS,
       handle: (ctx) => {
         const requested = isRecord(ctx.body) ? ctx.body.role : undefined;
-        const role = ROLES.find((r) => r === requested);
+        const role = ALL_ROLES.find((r) => r === requested);
         if (role === undefined) {
           throw badRequest("auth_user_invalid_role", "role must be one of owner, admin, agent.");
         }

@@ -7,16 +7,14 @@ import {
   bodyObject,
   type FieldViolation,
   invalid,
+  MANAGERS,
   noContent,
   notFound,
   ok,
   page,
-  type Role,
   type Route,
 } from "../framework.js";
 import type { SigningKey, Store, WebhookAttempt, WebhookSettings } from "../store.js";
-
-const MANAGERS: readonly Role[] = ["owner", "admin"];
 
 /** The payload variants of the reference's "Webhook payloads" section. */
 export const WEBHOOK_EVENT_TYPES = [
