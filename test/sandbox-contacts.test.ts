@@ -4,6 +4,7 @@
 
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Sandbox, startSandbox } from "../src/sandbox/index.js";
+import { type CallOptions, call as callSandbox, expectProblem, type Problem } from "./helpers/sandbox-http.js";
 
 const ANNA = "con_01HV8Y5R5RFMS0TFK6PKF9H2S8";
 const VIP = "tag_01HV8Y9R3Q4J6A7M8N9P0Q2S4";
@@ -23,13 +24,6 @@ interface ContactPage {
   nextPageToken?: string;
   totalSize: number;
 }
-interface Problem {
-  status: number;
-  code: string;
-  detail: string;
-  instance: string;
-  errors?: { field: string; message: string }[];
-}
 
 let sandbox: Sandbox;
 
@@ -40,18 +34,8 @@ afterEach(async () => {
   await sandbox.close();
 });
 
-async function call(method: string, path: string, body?: unknown, key: string | null = sandbox.apiKey) {
-  const headers: Record<string, string> = {};
-  if (key !== null) headers.authorization = `Bearer ${key}`;
-  if (body !== undefined) headers["content-type"] = "application/json";
-  const res = await fetch(`${sandbox.baseUrl}${path}`, {
-    method,
-    headers,
-    ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, json: text === "" ? undefined : (JSON.parse(text) as unknown) };
-}
+const call = (method: string, path: string, body?: unknown, options?: CallOptions) =>
+  callSandbox(sandbox, method, path, body, options);
 
 async function getJson<T>(path: string): Promise<T> {
   const res = await call("GET", path);
@@ -60,16 +44,6 @@ async function getJson<T>(path: string): Promise<T> {
 }
 
 const list = (query: string) => getJson<ContactPage>(`/contacts?${query}`);
-
-async function expectProblem(promise: ReturnType<typeof call>, status: number, code: string): Promise<Problem> {
-  const res = await promise;
-  expect(res.status, JSON.stringify(res.json)).toBe(status);
-  expect(res.headers.get("content-type")).toContain("application/problem+json");
-  const problem = res.json as Problem;
-  expect(problem.code).toBe(code);
-  expect(problem.status).toBe(status);
-  return problem;
-}
 
 /** Every contact matching a query, following nextPageToken. */
 async function all(query: string): Promise<ContactJson[]> {
@@ -85,7 +59,7 @@ async function all(query: string): Promise<ContactJson[]> {
 
 describe("server", () => {
   it("answers 401 with WWW-Authenticate when there is no bearer token", async () => {
-    const res = await call("GET", "/contacts", undefined, null);
+    const res = await call("GET", "/contacts", undefined, { key: null });
     expect(res.status).toBe(401);
     expect(res.headers.get("www-authenticate")).toBe("Bearer");
     expect(res.headers.get("x-request-id")).toMatch(/^req_/);
@@ -104,13 +78,13 @@ describe("server", () => {
 
   it("answers 403 naming the scope when the key's role is not allowed", async () => {
     const problem = await expectProblem(
-      call("DELETE", "/inboxes/inb_x", undefined, "sandbox-agent"),
+      call("DELETE", "/inboxes/inb_x", undefined, { key: "sandbox-agent" }),
       403,
       "auth_forbidden",
     );
     expect(problem.detail).toContain("inbox:delete");
     // The same route lets an admin through to the handler (which then says the inbox is unknown).
-    expect((await call("DELETE", "/inboxes/inb_x", undefined, "sandbox-admin")).status).toBe(404);
+    expect((await call("DELETE", "/inboxes/inb_x", undefined, { key: "sandbox-admin" })).status).toBe(404);
   });
 
   it("rejects malformed JSON with 400 invalid_json", async () => {

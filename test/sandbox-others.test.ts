@@ -4,13 +4,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Sandbox, startSandbox } from "../src/sandbox/index.js";
 import { OTHER_IDS } from "../src/sandbox/seed-others.js";
+import { type CallOptions, call as callSandbox, expectProblem } from "./helpers/sandbox-http.js";
 
-interface Problem {
-  status: number;
-  code: string;
-  detail: string;
-  errors?: { field: string; message: string }[];
-}
 interface MessageJson {
   id: string;
   conversationId: string;
@@ -35,36 +30,8 @@ afterEach(async () => {
   await sandbox.close();
 });
 
-interface CallOptions {
-  key?: string;
-  headers?: Record<string, string>;
-}
-
-async function call(method: string, path: string, body?: unknown, options: CallOptions = {}) {
-  const headers: Record<string, string> = { authorization: `Bearer ${options.key ?? sandbox.apiKey}` };
-  let payload: FormData | string | undefined;
-  if (body instanceof FormData) {
-    payload = body;
-  } else if (body !== undefined) {
-    headers["content-type"] = "application/json";
-    payload = JSON.stringify(body);
-  }
-  const res = await fetch(`${sandbox.baseUrl}${path}`, {
-    method,
-    headers: { ...headers, ...options.headers },
-    ...(payload === undefined ? {} : { body: payload }),
-  });
-  const text = await res.text();
-  return { status: res.status, text, json: text === "" ? undefined : (JSON.parse(text) as unknown) };
-}
-
-async function expectProblem(promise: ReturnType<typeof call>, status: number, code: string): Promise<Problem> {
-  const res = await promise;
-  expect(res.status, res.text).toBe(status);
-  const problem = res.json as Problem;
-  expect(problem.code).toBe(code);
-  return problem;
-}
+const call = (method: string, path: string, body?: unknown, options?: CallOptions) =>
+  callSandbox(sandbox, method, path, body, options);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const text = (value: string) => ({ type: "text", text: value });
