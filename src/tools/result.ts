@@ -26,12 +26,10 @@ export function successResult(
   const maxChars = maxTokens * CHARS_PER_TOKEN;
   const sizeArg = ["pageSize", "limit"].find((name) => name in tool.input && tool.query?.includes(name));
   const pageToken = typeof args.pageToken === "string" ? args.pageToken : undefined;
-  const { value, notice, cutText } = fitToCap(data, maxChars, {
+  const { text, value } = fitToCap(data, maxChars, {
     ...(sizeArg && { sizeArg }),
     ...(pageToken && { pageToken }),
   });
-  if (cutText) return { content: [{ type: "text", text: `${compactJson(value).slice(0, maxChars)}\n${notice}` }] };
-  const text = compactJson(value) + (notice ? `\n${notice}` : "");
   return withStructured({ content: [{ type: "text", text }] }, value);
 }
 
@@ -61,15 +59,13 @@ export interface Paging {
  * Keeps a result within `maxChars`: cuts its largest top-level array to the
  * items that fit and says exactly how to get the rest without a gap (the
  * API's nextPageToken continues after the whole page, not after the cut).
- * Anything else too large is cut as text.
+ * Anything else too large is cut as text. Returns the text the model reads
+ * (the JSON is serialised here, once per call) and the value for
+ * structuredContent; a result cut as text has none.
  */
-export function fitToCap(
-  data: unknown,
-  maxChars: number,
-  paging: Paging = {},
-): { value: unknown; notice?: string; cutText?: boolean } {
+export function fitToCap(data: unknown, maxChars: number, paging: Paging = {}): { text: string; value?: unknown } {
   const whole = compactJson(data);
-  if (whole.length <= maxChars) return { value: data };
+  if (whole.length <= maxChars) return { text: whole, value: data };
   const record = data && typeof data === "object" && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
   const [key, items] = Object.entries(record)
     .filter((e): e is [string, unknown[]] => Array.isArray(e[1]) && e[1].length > 1)
@@ -77,11 +73,8 @@ export function fitToCap(
   const budget = maxChars - 400;
   const withItems = (n: number) => ({ ...record, [key]: items.slice(0, n) });
   if (!key || compactJson(withItems(1)).length > budget) {
-    return {
-      value: data,
-      cutText: true,
-      notice: `[Cut: this result is ${Math.round(whole.length / 1000)}k characters, over the size cap (--max-result-tokens); only the first ${Math.round(maxChars / 1000)}k are shown. Ask for less, e.g. one item by id.]`,
-    };
+    const notice = `[Cut: this result is ${Math.round(whole.length / 1000)}k characters, over the size cap (--max-result-tokens); only the first ${Math.round(maxChars / 1000)}k are shown. Ask for less, e.g. one item by id.]`;
+    return { text: `${whole.slice(0, maxChars)}\n${notice}` };
   }
   // The most leading items that still fit, by binary search.
   let lo = 1;
@@ -98,8 +91,7 @@ export function fitToCap(
   const skip = next
     ? ` The nextPageToken ${next} continues after all ${items.length}, so it would skip the ${items.length - lo} cut here.`
     : "";
-  return {
-    value: withItems(lo),
-    notice: `[Truncated to stay under the size cap: ${lo} of ${items.length} ${key} shown.${again}${skip}]`,
-  };
+  const value = withItems(lo);
+  const notice = `[Truncated to stay under the size cap: ${lo} of ${items.length} ${key} shown.${again}${skip}]`;
+  return { text: `${compactJson(value)}\n${notice}`, value };
 }
