@@ -103,9 +103,10 @@ export function isIsoDate(value: string): boolean {
 async function checkFieldValues(workspace: Workspace, values: Readonly<Record<string, unknown>>) {
   const suspect = Object.entries(values).filter(([, v]) => typeof v === "string" && v !== "" && !isIsoDate(v));
   if (suspect.length === 0) return;
-  const cached = workspace.peek("contactFields") ?? (await workspace.get("contactFields").catch(() => undefined));
+  // get() answers from the cache when it is fresh; a failed listing leaves the values to the API.
+  const fields = await workspace.get("contactFields").catch(() => undefined);
   for (const [key, value] of suspect) {
-    const field = cached?.items.find((d) => d.key === key || d.id === key);
+    const field = fields?.items.find((d) => d.key === key || d.id === key);
     if (field?.type === "date") throw notADate(`customFields.${key}`, String(value), field.name);
   }
 }
