@@ -17,8 +17,8 @@ import { addSecret, log } from "../log.js";
 import { createServer } from "../server.js";
 import { USER_AGENT } from "../version.js";
 
-export const MCP_PATH = "/mcp";
-export const HEALTH_PATH = "/healthz";
+const MCP_PATH = "/mcp";
+const HEALTH_PATH = "/healthz";
 const REALM = 'Bearer realm="flownally-mcp"';
 
 export interface HttpOptions {
@@ -87,7 +87,7 @@ export function httpOptionsFromEnv(env: Readonly<Record<string, string | undefin
   return options;
 }
 
-export function isLoopback(host: string): boolean {
+function isLoopback(host: string): boolean {
   return ["127.0.0.1", "localhost", "::1", "[::1]"].includes(host.toLowerCase());
 }
 
@@ -121,15 +121,21 @@ export function resolveAuth(config: Config, mcpToken: string | undefined): Auth 
 // ---- Request checks: each answers whether to go on, and nothing else ----
 
 /** The caller's bearer token, or undefined when there is none. */
-export function bearerToken(header: string | undefined): string | undefined {
+function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer[ \t]+([^\s]+)[ \t]*$/i.exec(header ?? "");
   return match?.[1];
 }
 
-export type Caller = { ok: true; apiKey: string; identity: Buffer } | { ok: false; challenge: string; message: string };
+/** An authenticated caller: the Flownally key its calls use, and a digest that binds its sessions to it. */
+interface Identified {
+  apiKey: string;
+  identity: Buffer;
+}
+
+type Caller = ({ ok: true } & Identified) | { ok: false; challenge: string; message: string };
 
 /** Who is calling and with which key, from the Authorization header. */
-export function authenticate(auth: Auth, header: string | undefined): Caller {
+function authenticate(auth: Auth, header: string | undefined): Caller {
   if (auth.kind === "open") return { ok: true, apiKey: auth.apiKey, identity: digest("") };
   const token = bearerToken(header);
   if (token === undefined) {
@@ -147,13 +153,13 @@ export function authenticate(auth: Auth, header: string | undefined): Caller {
   return { ok: true, apiKey: auth.apiKey, identity: presented };
 }
 
-export interface AllowList {
+interface AllowList {
   /** Lower-case `host:port` values, and bare host names that match any port. */
   hosts: ReadonlySet<string>;
   origins: ReadonlySet<string>;
 }
 
-export function allowList(bindHost: string, port: number, options: HttpOptions): AllowList {
+function allowList(bindHost: string, port: number, options: HttpOptions): AllowList {
   const bare = bindHost.replace(/^\[|\]$/g, "").toLowerCase();
   const names = new Set(["localhost", "127.0.0.1", "[::1]", bare.includes(":") ? `[${bare}]` : bare]);
   const hosts = new Set<string>();
@@ -170,7 +176,7 @@ export function allowList(bindHost: string, port: number, options: HttpOptions):
 }
 
 /** DNS rebinding guard: the Host header must name this server. */
-export function hostAllowed(host: string | undefined, allow: AllowList): boolean {
+function hostAllowed(host: string | undefined, allow: AllowList): boolean {
   if (!host) return false;
   const value = host.toLowerCase();
   if (allow.hosts.has(value)) return true;
@@ -179,7 +185,7 @@ export function hostAllowed(host: string | undefined, allow: AllowList): boolean
 }
 
 /** Browsers send Origin; a page from anywhere not listed is refused. Clients that send none are not browsers. */
-export function originAllowed(origin: string | undefined, allow: AllowList): boolean {
+function originAllowed(origin: string | undefined, allow: AllowList): boolean {
   return origin === undefined || allow.origins.has(origin.toLowerCase());
 }
 
@@ -272,7 +278,7 @@ export async function startHttpServer(config: Config, options: HttpOptions = {})
       ...options.clientOptions,
     });
 
-  const openSession = (caller: { apiKey: string; identity: Buffer }, stateful: boolean): Session => {
+  const openSession = (caller: Identified, stateful: boolean): Session => {
     const client = newClient(caller.apiKey);
     // Files only under FLOWNALLY_FILE_ROOTS, and none when it is unset: the
     // caller is remote, so neither its roots nor our working directory apply.
@@ -344,7 +350,7 @@ export async function startHttpServer(config: Config, options: HttpOptions = {})
   const serveStateful = async (
     req: IncomingMessage,
     res: ServerResponse,
-    caller: { apiKey: string; identity: Buffer },
+    caller: Identified,
     body: unknown,
   ): Promise<void> => {
     const header = req.headers["mcp-session-id"];
@@ -376,7 +382,7 @@ export async function startHttpServer(config: Config, options: HttpOptions = {})
   const serveStateless = async (
     req: IncomingMessage,
     res: ServerResponse,
-    caller: { apiKey: string; identity: Buffer },
+    caller: Identified,
     body: unknown,
   ): Promise<void> => {
     if (req.method !== "POST") {
