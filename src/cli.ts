@@ -18,17 +18,13 @@ async function main(): Promise<void> {
     command = parseCli(process.argv.slice(2), process.env);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`flownally-mcp: ${err.message}\n`);
-    process.exit(2);
+    exitUsage(err.message);
   }
   if (command.kind === "help") return void process.stdout.write(USAGE);
   if (command.kind === "version") return void process.stdout.write(`${VERSION}\n`);
   let config: Config = command.config;
   const unknownTools = await unknownToolNames([...(config.tools ?? []), ...(config.excludeTools ?? [])]);
-  if (unknownTools) {
-    process.stderr.write(`flownally-mcp: --tools/--exclude-tools: ${unknownTools}\n`);
-    process.exit(2);
-  }
+  if (unknownTools) exitUsage(`--tools/--exclude-tools: ${unknownTools}`);
 
   let stopSandbox = async (): Promise<void> => {};
   if (config.sandbox) {
@@ -38,10 +34,9 @@ async function main(): Promise<void> {
     config = { ...config, apiKey: sandbox.apiKey, baseUrl: sandbox.baseUrl };
     log(`SANDBOX mode: a simulated demo workspace at ${sandbox.baseUrl}; nothing reaches Flownally.`);
   } else if (!config.apiKey && !config.http) {
-    process.stderr.write(
-      "flownally-mcp: FLOWNALLY_API_KEY is not set; set it to a Flownally API key, or run with --sandbox to try the demo workspace.\n",
+    exitUsage(
+      "FLOWNALLY_API_KEY is not set; set it to a Flownally API key, or run with --sandbox to try the demo workspace.",
     );
-    process.exit(2);
   }
   addSecret(config.apiKey);
 
@@ -52,9 +47,8 @@ async function main(): Promise<void> {
       await serveHttp(config, { ...httpOptionsFromEnv(process.env), onClose: stopSandbox });
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
-      process.stderr.write(`flownally-mcp: ${err.message}\n`);
       await stopSandbox();
-      process.exit(2);
+      exitUsage(err.message);
     }
     return;
   }
@@ -73,6 +67,12 @@ async function main(): Promise<void> {
     await stopSandbox();
   };
   await serveStdio(createServer(config, { client }), onClose);
+}
+
+/** A mistake in the flags or environment: one line on stderr and exit status 2, before anything is served. */
+function exitUsage(message: string): never {
+  process.stderr.write(`flownally-mcp: ${message}\n`);
+  process.exit(2);
 }
 
 process.on("unhandledRejection", (reason) =>
