@@ -201,7 +201,7 @@ function knownTag(store: Store, tagId: string | undefined): string {
 
 // ---- Views and creation ----
 
-export function contactView(store: Store, contact: Contact) {
+function contactView(store: Store, contact: Contact) {
   return {
     id: contact.id,
     tenantId: store.tenantId,

@@ -88,12 +88,12 @@ function definitionRoutes(store: Store, entityType: EntityType): Route[] {
   ];
 }
 
-export function fieldMap(store: Store, entityType: EntityType): Map<string, CustomFieldDefinition> {
+function fieldMap(store: Store, entityType: EntityType): Map<string, CustomFieldDefinition> {
   return entityType === "contact" ? store.contactFields : store.propertyFields;
 }
 
 /** What the API shows: the reference's attributes plus `key`, the name values are stored under on contacts. */
-export function fieldView(field: CustomFieldDefinition) {
+function fieldView(field: CustomFieldDefinition) {
   return {
     id: field.id,
     key: field.key,

@@ -167,7 +167,7 @@ export function routes(store: Store): Route[] {
   ];
 }
 
-export function inboxView(inbox: Inbox) {
+function inboxView(inbox: Inbox) {
   const phone = inbox.channel === "whatsapp" || inbox.channel === "sms";
   return {
     id: inbox.id,

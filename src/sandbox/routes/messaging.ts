@@ -35,8 +35,8 @@ import type {
 } from "../store.js";
 
 /** Outbound messages advance accepted → sent → delivered this long after creation. */
-export const SENT_AFTER_MS = 500;
-export const DELIVERED_AFTER_MS = 1500;
+const SENT_AFTER_MS = 500;
+const DELIVERED_AFTER_MS = 1500;
 const WINDOW_MS = 24 * 60 * 60 * 1000;
 /** Channels whose providers only allow free-form replies within 24 h of the customer's last message. */
 const WINDOWED: ReadonlySet<Channel> = new Set(["whatsapp", "messenger", "instagram"]);
@@ -291,7 +291,7 @@ function hasInteraction(store: Store, conversation: Conversation): boolean {
 
 // ---- Window and delivery state ----
 
-export function windowOf(store: Store, conversation: Conversation): ConversationWindow {
+function windowOf(store: Store, conversation: Conversation): ConversationWindow {
   if (!WINDOWED.has(conversation.channel)) return { canSend: true };
   let lastInbound: string | undefined;
   for (const m of store.messages.values()) {
@@ -328,7 +328,7 @@ function deliveryState(store: Store, message: Message): { status: MessageStatus;
   return { status: "accepted", updatedAt };
 }
 
-export function messageView(store: Store, message: Message) {
+function messageView(store: Store, message: Message) {
   const { status, updatedAt } = deliveryState(store, message);
   return {
     id: message.id,
@@ -345,7 +345,7 @@ export function messageView(store: Store, message: Message) {
   };
 }
 
-export function conversationView(store: Store, conversation: Conversation) {
+function conversationView(store: Store, conversation: Conversation) {
   const last = messagesOf(store, conversation.id).at(-1);
   return {
     id: conversation.id,
@@ -637,7 +637,7 @@ function graphemes(text: string): number {
 }
 
 /** Distinct `{{n}}` placeholders in a template body. */
-export function placeholderCount(body: string): number {
+function placeholderCount(body: string): number {
   return new Set(body.match(/\{\{\s*\d+\s*\}\}/g) ?? []).size;
 }
 

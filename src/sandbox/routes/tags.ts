@@ -53,7 +53,7 @@ export function createTag(store: Store, name: string, createdBy: string, created
   return tag;
 }
 
-export function tagView(store: Store, tag: Tag) {
+function tagView(store: Store, tag: Tag) {
   let labeledCount = 0;
   for (const contact of store.contacts.values()) {
     if (contact.deletedAt === null && contact.tagIds.includes(tag.id)) labeledCount += 1;

@@ -113,7 +113,7 @@ export function routes(store: Store): Route[] {
   ];
 }
 
-export function userView(user: User) {
+function userView(user: User) {
   return {
     id: user.id,
     name: user.name,

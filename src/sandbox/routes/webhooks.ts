@@ -17,7 +17,7 @@ import {
 import type { SigningKey, Store, WebhookAttempt, WebhookSettings } from "../store.js";
 
 /** The payload variants of the reference's "Webhook payloads" section. */
-export const WEBHOOK_EVENT_TYPES = [
+const WEBHOOK_EVENT_TYPES = [
   "contact.created",
   "contact.updated",
   "contact.archived",
@@ -28,7 +28,7 @@ export const WEBHOOK_EVENT_TYPES = [
   "message.updated",
 ] as const;
 /** The synthetic event POST /webhooks/verify delivers. */
-export const TEST_EVENT_TYPE = "webhook.test";
+const TEST_EVENT_TYPE = "webhook.test";
 const ATTEMPT_STATUSES = ["succeeded", "failed"] as const;
 const RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 const OVERLAP_MS = 24 * 60 * 60 * 1000;
