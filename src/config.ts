@@ -121,13 +121,6 @@ export function parseCli(argv: readonly string[], env: Env): CliCommand {
     if (/^(0|false|no|off|)$/i.test(value)) return false;
     throw new ConfigError(`${envName} must be 1/true/yes/on or 0/false/no/off, not "${value}"`);
   };
-  const list = (value: string | undefined): string[] | undefined =>
-    value === undefined
-      ? undefined
-      : value
-          .split(",")
-          .map((s) => s.trim())
-          .filter(Boolean);
   const int = (value: string | undefined, name: string, fallback: number, min: number, max: number): number => {
     if (value === undefined) return fallback;
     const n = Number(value);
@@ -149,7 +142,7 @@ export function parseCli(argv: readonly string[], env: Env): CliCommand {
     toolMode === "discovery" && toolsetsArg === undefined
       ? { sets: "all" as const, withDefault: false }
       : parseToolsets(toolsetsArg);
-  const tools = list(str("--tools", "FLOWNALLY_TOOLS"));
+  const tools = commaList(str("--tools", "FLOWNALLY_TOOLS"));
   return {
     kind: "serve",
     config: {
@@ -161,7 +154,7 @@ export function parseCli(argv: readonly string[], env: Env): CliCommand {
       maxConcurrency: int(env.FLOWNALLY_MAX_CONCURRENCY, "FLOWNALLY_MAX_CONCURRENCY", 16, 1, 256),
       toolsets: toolsets.sets,
       tools: toolsets.withDefault ? [...DEFAULT_EXTRA_TOOLS, ...(tools ?? [])] : tools,
-      excludeTools: list(str("--exclude-tools", "FLOWNALLY_EXCLUDE_TOOLS")),
+      excludeTools: commaList(str("--exclude-tools", "FLOWNALLY_EXCLUDE_TOOLS")),
       readOnly: bool("--read-only", "FLOWNALLY_READ_ONLY"),
       toolMode,
       maxResultTokens: int(
@@ -184,11 +177,16 @@ export function parseCli(argv: readonly string[], env: Env): CliCommand {
   };
 }
 
-function parseToolsets(value: string | undefined): { sets: readonly Toolset[] | "all"; withDefault: boolean } {
-  const names = (value ?? "")
-    .split(",")
+/** The names of a comma-separated list, blanks dropped; undefined when the option was not given. */
+function commaList(value: string | undefined): string[] | undefined {
+  return value
+    ?.split(",")
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+function parseToolsets(value: string | undefined): { sets: readonly Toolset[] | "all"; withDefault: boolean } {
+  const names = commaList(value) ?? [];
   if (names.length === 0) names.push("default");
   if (names.includes("all")) return { sets: "all", withDefault: false };
   const out = new Set<Toolset>();
