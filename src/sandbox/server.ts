@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Caller, type Ctx, type Method, Problem, type Role, type Route } from "./framework.js";
+import { badRequest, type Caller, type Ctx, type Method, Problem, type Role, type Route } from "./framework.js";
 import { routes as apiKeyRoutes } from "./routes/api-keys.js";
 import { routes as billingRoutes } from "./routes/billing.js";
 import { routes as chatbotRoutes } from "./routes/chatbots.js";
@@ -215,12 +215,7 @@ function pathSegments(pathname: string): string[] {
       try {
         return decodeURIComponent(segment);
       } catch {
-        throw new Problem(
-          400,
-          "invalid_path",
-          "Bad Request",
-          `Path segment "${segment}" is not valid percent-encoding.`,
-        );
+        throw badRequest("invalid_path", `Path segment "${segment}" is not valid percent-encoding.`);
       }
     });
 }
@@ -264,7 +259,7 @@ async function readBody(req: IncomingMessage, ctx: Ctx): Promise<void> {
     try {
       ctx.body = JSON.parse(raw.toString("utf8"));
     } catch {
-      throw new Problem(400, "invalid_json", "Bad Request", "The request body is not valid JSON.");
+      throw badRequest("invalid_json", "The request body is not valid JSON.");
     }
   } else {
     throw new Problem(
@@ -307,7 +302,7 @@ async function parseMultipart(raw: Buffer, contentType: string): Promise<NonNull
   try {
     form = await new Response(raw, { headers: { "content-type": contentType } }).formData();
   } catch {
-    throw new Problem(400, "invalid_multipart", "Bad Request", "The multipart/form-data body could not be parsed.");
+    throw badRequest("invalid_multipart", "The multipart/form-data body could not be parsed.");
   }
   const multipart: NonNullable<Ctx["multipart"]> = { fields: {}, files: {} };
   for (const [name, value] of form) {

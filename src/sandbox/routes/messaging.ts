@@ -5,6 +5,7 @@
 import { createContact, isE164 } from "../contact-model.js";
 import {
   ALL_ROLES,
+  badRequest,
   bodyObject,
   type Caller,
   conflict,
@@ -14,7 +15,6 @@ import {
   noContent,
   notFound,
   ok,
-  Problem,
   page,
   queryBool,
   queryEnum,
@@ -666,8 +666,7 @@ function idempotent(
 ): Reply {
   const key = Array.isArray(header) ? header[0] : header;
   if (key === undefined || key === "") return act();
-  if (key.length > 255)
-    throw new Problem(400, "invalid_idempotency_key", "Bad Request", "Idempotency-Key is too long.");
+  if (key.length > 255) throw badRequest("invalid_idempotency_key", "Idempotency-Key is too long.");
   const slot = `${scope}:${key}`;
   const previous = store.idempotency.get(slot);
   if (isReply(previous)) return refresh(previous);
