@@ -6,7 +6,7 @@ import type { Tool } from "../tools/types.js";
 import { DEFINITION_KINDS, DEFINITIONS, type DefinitionKind, type Workspace } from "./workspace.js";
 
 /** The definitions a mutating operation on `path` changes, if any. */
-export function changedKind(tool: Tool): DefinitionKind | undefined {
+function changedKind(tool: Tool): DefinitionKind | undefined {
   if (!tool.path || !tool.method || tool.method === "GET") return undefined;
   const path = tool.path;
   return DEFINITION_KINDS.find((kind) => {

@@ -93,7 +93,7 @@ function describe(error: ErrorObject): string {
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-export function isIsoDate(value: string): boolean {
+function isIsoDate(value: string): boolean {
   const m = ISO_DATE.exec(value);
   if (!m) return false;
   const date = new Date(`${value}T00:00:00Z`);
