@@ -16,7 +16,7 @@ import { FlownallyClient } from "../src/client/http.js";
 import { parseCli } from "../src/config.js";
 import { checkCsv } from "../src/files/csv-check.js";
 import { createServer } from "../src/server.js";
-import { median, round } from "./stats.js";
+import { mb, median, round } from "./stats.js";
 
 const RUNS = Math.max(3, Number(process.env.BENCH_BULK_RUNS ?? 3));
 
@@ -146,7 +146,6 @@ async function measure(path: string): Promise<{ ms: number; rssMb: number; heapM
   const end = process.memoryUsage();
   peakRss = Math.max(peakRss, end.rss);
   peakHeap = Math.max(peakHeap, end.heapUsed);
-  const mb = (n: number) => round(n / 1024 / 1024, 1);
   return { ms: round(ms, 1), rssMb: mb(peakRss - base.rss), heapMb: mb(peakHeap - base.heapUsed), rows: report.rows };
 }
 
@@ -169,7 +168,7 @@ export async function csvBench(): Promise<CsvBenchResult> {
       rssGrowthMb10k: smallRun.rssMb,
       heapGrowthMb: round(median(runs.map((r) => r.heapMb)), 1),
       heapGrowthMb10k: smallRun.heapMb,
-      fileMb: round(bytes / 1024 / 1024, 1),
+      fileMb: mb(bytes),
     };
   } finally {
     await rm(small, { force: true });

@@ -10,7 +10,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { parseCli } from "../src/config.js";
 import { startSandbox } from "../src/sandbox/index.js";
 import { startHttpServer } from "../src/transports/http.js";
-import { median, quantile, round } from "./stats.js";
+import { mb, median, quantile, round } from "./stats.js";
 
 export interface HttpLoadResult {
   sessions: number;
@@ -29,8 +29,6 @@ export interface HttpLoadResult {
   heapAfterMb: number;
   sessionsLeft: number;
 }
-
-const mb = (bytes: number): number => round(bytes / 1024 / 1024, 1);
 
 /** global.gc, exposed on the fly when node was started without --expose-gc. */
 function collector(): () => void {

@@ -14,3 +14,6 @@ export function quantile(values: readonly number[], q: number): number {
 export const median = (values: readonly number[]): number => quantile(values, 0.5);
 
 export const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
+
+/** Bytes as mebibytes with one decimal, as every memory figure is reported. */
+export const mb = (bytes: number): number => round(bytes / 1024 / 1024, 1);
