@@ -4,12 +4,17 @@ const secrets = new Set<string>();
 
 /** Registers a value (an API key, a token) that must never appear in a log line. */
 export function addSecret(value: string | undefined): void {
-  if (value && value.length >= 4) secrets.add(value);
+  if (value) secrets.add(value);
 }
 
-export function redact(text: string): string {
+/** `text` with every occurrence of `secret` replaced; one under 4 characters is left, as it would match ordinary text. */
+export function redactSecret(text: string, secret: string): string {
+  return secret.length >= 4 ? text.split(secret).join("[redacted]") : text;
+}
+
+function redact(text: string): string {
   let out = text;
-  for (const secret of secrets) out = out.split(secret).join("[redacted]");
+  for (const secret of secrets) out = redactSecret(out, secret);
   return out;
 }
 

@@ -4,6 +4,7 @@
 
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Dispatcher, FormData } from "undici";
+import { redactSecret } from "../log.js";
 import { ApiError, type HeaderLookup } from "./errors.js";
 import { Limiter } from "./limit.js";
 import { type QueryValue, toSearchParams } from "./query.js";
@@ -253,8 +254,7 @@ export class FlownallyClient {
     }
     if (res.statusCode < 200 || res.statusCode >= 300) {
       // An API or proxy that echoes the credential must not put it in front of the model.
-      const key = this.options.apiKey;
-      throw ApiError.fromResponse(res.statusCode, headers, key.length >= 4 ? text.split(key).join("[redacted]") : text);
+      throw ApiError.fromResponse(res.statusCode, headers, redactSecret(text, this.options.apiKey));
     }
     return { status: res.statusCode, data: parseSuccessBody(res.statusCode, headers, text), requestId };
   }
