@@ -13,6 +13,8 @@ export interface DefinitionSource {
   path: string;
   /** The list answer's array attribute. */
   itemsKey: string;
+  /** pageSize asked for, where the collection pages (event types); the others answer whole. */
+  pageSize?: number;
   /** The tool that lists them, named in hints and errors. */
   listTool: string;
   /** The tool that creates one, suggested when a name is unknown. */
@@ -54,6 +56,7 @@ export const DEFINITIONS: Readonly<Record<DefinitionKind, DefinitionSource>> = {
     uri: "flownally://event-types",
     path: "/event-types",
     itemsKey: "eventTypes",
+    pageSize: 100,
     listTool: "list_event_types",
     createTool: "create_event_type",
     noun: "event type",
@@ -165,7 +168,7 @@ export class Workspace {
   private async fetch(kind: DefinitionKind): Promise<Snapshot> {
     const source = DEFINITIONS[kind];
     const items: Definition[] = [];
-    const query = kind === "eventTypes" ? { pageSize: 100 } : {};
+    const query = source.pageSize === undefined ? {} : { pageSize: source.pageSize };
     for await (const item of this.client.paginate({ method: "GET", path: source.path, query }, source.itemsKey)) {
       if (isDefinition(item)) items.push(item);
     }
