@@ -69,7 +69,7 @@ export function registerPrompts(server: McpServer, workspace: Workspace): void {
       argsSchema: {
         inbox: completable(
           z.string().optional().describe("Only this inbox (name or id); omit for all"),
-          async (typed) => completeNames(workspace, "inboxes")(typed),
+          completeNames(workspace, "inboxes"),
         ),
       },
     },
