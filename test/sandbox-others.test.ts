@@ -22,9 +22,12 @@ interface ConversationJson {
 }
 
 let sandbox: Sandbox;
+/** When set, the sandbox's clock stands still at this instant (ms) until a test moves it. */
+let frozenAt: number | undefined;
 
 beforeEach(async () => {
-  sandbox = await startSandbox();
+  frozenAt = undefined;
+  sandbox = await startSandbox({ clock: () => new Date(frozenAt ?? Date.now()) });
 });
 afterEach(async () => {
   await sandbox.close();
@@ -33,11 +36,12 @@ afterEach(async () => {
 const call = (method: string, path: string, body?: unknown, options?: CallOptions) =>
   callSandbox(sandbox, method, path, body, options);
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const text = (value: string) => ({ type: "text", text: value });
 
 describe("messages", () => {
   it("accepts a send with 202 and advances its delivery state over time", async () => {
+    const start = Date.now();
+    frozenAt = start;
     const res = await call("POST", "/messages", {
       inboxId: OTHER_IDS.whatsappInbox,
       conversationId: OTHER_IDS.openConversation,
@@ -52,14 +56,15 @@ describe("messages", () => {
     });
     expect(sent.id).toMatch(/^msg_/);
 
-    await sleep(700);
+    frozenAt = start + 700;
     const midway = (await call("GET", `/messages/${sent.id}`)).json as MessageJson;
-    expect(["sent", "delivered"]).toContain(midway.status);
+    expect(midway.status).toBe("sent");
+    expect(Date.parse(midway.updatedAt)).toBe(start + 500);
 
-    await sleep(1000);
+    frozenAt = start + 1700;
     const later = (await call("GET", `/messages/${sent.id}`)).json as MessageJson;
     expect(later.status).toBe("delivered");
-    expect(Date.parse(later.updatedAt)).toBeGreaterThan(Date.parse(midway.updatedAt) - 1);
+    expect(Date.parse(later.updatedAt)).toBe(start + 1500);
 
     const history = (await call("GET", `/conversations/${OTHER_IDS.openConversation}/messages?pageSize=2`)).json as {
       messages: MessageJson[];

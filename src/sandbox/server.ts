@@ -38,6 +38,8 @@ export interface SandboxOptions {
   role?: Role;
   /** Load the demo workspace (default true); false starts empty. */
   seed?: boolean;
+  /** The store's clock (default the wall clock), so a test can move time instead of sleeping. */
+  clock?: () => Date;
 }
 
 export interface Sandbox {
@@ -64,7 +66,7 @@ const ROUTE_MODULES: ReadonlyArray<(store: Store) => Route[]> = [
 ];
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const store = new Store();
+  const store = new Store(options.clock ? { clock: options.clock } : {});
   if (options.seed !== false) seed(store);
   const router = new Router(ROUTE_MODULES.flatMap((build) => build(store)));
   const server = createServer((req, res) => {
