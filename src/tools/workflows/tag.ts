@@ -94,7 +94,7 @@ interface Failure {
 }
 
 async function applyAll(ids: readonly string[], tag: string, remove: boolean, concurrency: number, ctx: ToolContext) {
-  const operation = contactTools.find((t) => t.name === (remove ? "remove_tag_from_contact" : "add_tag_to_contact"));
+  const operation = contactOperation(remove ? "remove_tag_from_contact" : "add_tag_to_contact");
   // Stops the remaining work on cancellation, or when every request would fail the same way (401/403).
   const stop = new AbortController();
   const signal = AbortSignal.any([ctx.signal, stop.signal]);
@@ -125,7 +125,7 @@ async function applyAll(ids: readonly string[], tag: string, remove: boolean, co
       } catch (err) {
         if (signal.aborted) return;
         failed += 1;
-        const error = summarize(err, operation, id, tag);
+        const error = describeFailure(err, operation, { contactId: id, tagId: tag });
         if (failures.length < MAX_FAILURES_LISTED) failures.push({ contactId: id, error });
         if (err instanceof ApiError && (err.status === 401 || err.status === 403)) {
           stoppedBy = error;
@@ -145,7 +145,9 @@ async function applyAll(ids: readonly string[], tag: string, remove: boolean, co
   };
 }
 
-function summarize(err: unknown, operation: Tool | undefined, contact: string, tag: string): string {
-  if (!operation) return err instanceof Error ? err.message : "failed";
-  return describeFailure(err, operation, { contactId: contact, tagId: tag });
+/** The operation each request is, so a failure reads as that tool's would (its scopes, its next step). */
+function contactOperation(name: string): Tool {
+  const operation = contactTools.find((t) => t.name === name);
+  if (!operation) throw new Error(`${name} is missing from the contacts tools`);
+  return operation;
 }
