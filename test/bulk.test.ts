@@ -11,10 +11,9 @@ import { type CallToolResult, CallToolResultSchema, ListRootsRequestSchema } fro
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Sandbox, startSandbox } from "../src/sandbox/index.js";
 import { json, type Loopback, startLoopback } from "./helpers/loopback.js";
-import { type Connected, connect, testConfig, textOf } from "./helpers/mcp.js";
+import { type Connected, connect, dataOf, testConfig, textOf } from "./helpers/mcp.js";
 
 const BULK = 130;
-const data = (r: CallToolResult) => r.structuredContent as Record<string, unknown>;
 
 let sandbox: Sandbox;
 let root: string;
@@ -43,7 +42,7 @@ afterAll(async () => {
 
 async function newTag(name: string): Promise<string> {
   const res = await conn.call("create_tag", { name });
-  const id = data(res).id;
+  const id = dataOf(res).id;
   if (typeof id !== "string") throw new Error(textOf(res));
   return id;
 }
@@ -57,7 +56,7 @@ describe("import_contacts", () => {
       dryRun: true,
     });
     expect(res.isError).toBeFalsy();
-    const check = data(res).check as Record<string, unknown>;
+    const check = dataOf(res).check as Record<string, unknown>;
     expect(check).toMatchObject({
       rows: 4,
       validRows: 2,
@@ -87,11 +86,11 @@ describe("import_contacts", () => {
       { onprogress: (p) => progress.push(p.progress) },
     )) as CallToolResult;
     expect(res.isError, textOf(res)).toBeFalsy();
-    expect(data(res)).toMatchObject({ status: "completed", totalRows: 3, successCount: 2, failedCount: 1 });
-    expect(data(res).errors).toEqual([{ row: 3, column: "phone", message: expect.any(String) }]);
+    expect(dataOf(res)).toMatchObject({ status: "completed", totalRows: 3, successCount: 2, failedCount: 1 });
+    expect(dataOf(res).errors).toEqual([{ row: 3, column: "phone", message: expect.any(String) }]);
     expect(progress.length).toBeGreaterThan(0);
     const found = await conn.call("list_contacts", { search: "Import" });
-    expect((data(found).contacts as unknown[]).length).toBe(2);
+    expect((dataOf(found).contacts as unknown[]).length).toBe(2);
   });
 
   it("refuses files outside the roots, and symlinks inside pointing out, reading nothing", async () => {
@@ -154,8 +153,8 @@ describe("tag_contacts and segment_contacts", () => {
   it("counts a segment over several pages with a sample", async () => {
     const res = await conn.call("segment_contacts", { search: "Bulkperson", limit: 3 });
     expect(res.isError, textOf(res)).toBeFalsy();
-    expect(data(res).total).toBe(BULK);
-    const sample = data(res).sample as { id: string; name: string; phone: string; tags: string[] }[];
+    expect(dataOf(res).total).toBe(BULK);
+    const sample = dataOf(res).sample as { id: string; name: string; phone: string; tags: string[] }[];
     expect(sample).toHaveLength(3);
     expect(sample[0]).toMatchObject({
       name: expect.stringContaining("Bulkperson"),
@@ -167,8 +166,8 @@ describe("tag_contacts and segment_contacts", () => {
   it("previews a tagging with dryRun and changes nothing", async () => {
     const tag = await newTag("bulk-preview");
     const res = await conn.call("tag_contacts", { tagId: tag, search: "Bulkperson", dryRun: true });
-    expect(data(res)).toMatchObject({ dryRun: true, matched: BULK, alreadyTagged: 0, wouldChange: BULK });
-    expect((data(res).sample as unknown[]).length).toBe(10);
+    expect(dataOf(res)).toMatchObject({ dryRun: true, matched: BULK, alreadyTagged: 0, wouldChange: BULK });
+    expect((dataOf(res).sample as unknown[]).length).toBe(10);
     expect([...sandbox.store.contacts.values()].some((c) => c.tagIds.includes(tag))).toBe(false);
   });
 
@@ -181,13 +180,13 @@ describe("tag_contacts and segment_contacts", () => {
       { onprogress: (p) => progress.push(p.progress) },
     )) as CallToolResult;
     expect(res.isError, textOf(res)).toBeFalsy();
-    expect(data(res)).toMatchObject({ matched: BULK, applied: BULK, alreadyTagged: 0, failed: 0, failures: [] });
+    expect(dataOf(res)).toMatchObject({ matched: BULK, applied: BULK, alreadyTagged: 0, failed: 0, failures: [] });
     expect(progress.at(-1)).toBe(BULK);
 
     let tagged = 0;
     let pageToken: string | undefined;
     do {
-      const page = data(
+      const page = dataOf(
         await conn.call("list_contacts", { tagIds: [tag], pageSize: 100, ...(pageToken && { pageToken }) }),
       );
       tagged += (page.contacts as unknown[]).length;
@@ -196,18 +195,18 @@ describe("tag_contacts and segment_contacts", () => {
     expect(tagged).toBe(BULK);
 
     const again = await conn.call("tag_contacts", { tagId: tag, search: "Bulkperson" });
-    expect(data(again)).toMatchObject({ matched: BULK, alreadyTagged: BULK, applied: 0 });
+    expect(dataOf(again)).toMatchObject({ matched: BULK, alreadyTagged: BULK, applied: 0 });
     const removed = await conn.call("tag_contacts", { tagId: tag, tagIds: [tag], remove: true });
-    expect(data(removed)).toMatchObject({ matched: BULK, applied: BULK, failed: 0 });
-    expect(data(await conn.call("segment_contacts", { tagIds: [tag] })).total).toBe(0);
+    expect(dataOf(removed)).toMatchObject({ matched: BULK, applied: BULK, failed: 0 });
+    expect(dataOf(await conn.call("segment_contacts", { tagIds: [tag] })).total).toBe(0);
   });
 
   it("reports each failure by contact id", async () => {
     const tag = await newTag("bulk-ids");
     const known = [...sandbox.store.contacts.keys()][0] ?? "";
     const res = await conn.call("tag_contacts", { tagId: tag, contactIds: [known, "con_missing"] });
-    expect(data(res)).toMatchObject({ matched: 2, applied: 1, failed: 1 });
-    expect(data(res).failures).toEqual([{ contactId: "con_missing", error: expect.stringContaining("404") }]);
+    expect(dataOf(res)).toMatchObject({ matched: 2, applied: 1, failed: 1 });
+    expect(dataOf(res).failures).toEqual([{ contactId: "con_missing", error: expect.stringContaining("404") }]);
   });
 });
 
@@ -235,7 +234,7 @@ describe("against a scripted API", () => {
     loop.requests.length = 0;
     const fromFile = await api.call("upload_media", { filePath: join(root, "pic.png") });
     expect(fromFile.isError, textOf(fromFile)).toBeFalsy();
-    expect(data(fromFile).mediaId).toBe("med_2");
+    expect(dataOf(fromFile).mediaId).toBe("med_2");
     const [first, second] = loop.requests;
     expect(loop.requests).toHaveLength(2);
     expect(first?.headers["idempotency-key"]).toMatch(/.+/);

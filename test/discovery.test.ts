@@ -2,7 +2,7 @@
 // that find, describe and run any selected operation, each executor only for
 // its own class, within 1,500 tokens.
 
-import type { CallToolResult, Tool as ListedTool } from "@modelcontextprotocol/sdk/types.js";
+import type { Tool as ListedTool } from "@modelcontextprotocol/sdk/types.js";
 import { encode } from "gpt-tokenizer/encoding/o200k_base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCli } from "../src/config.js";
@@ -10,7 +10,7 @@ import { type Sandbox, startSandbox } from "../src/sandbox/index.js";
 import { DEMO_IDS } from "../src/sandbox/seed.js";
 import { allTools } from "../src/tools/index.js";
 import { listedTool } from "../src/tools/registry.js";
-import { type Connected, connect, testConfig, textOf } from "./helpers/mcp.js";
+import { type Connected, connect, dataOf, testConfig, textOf } from "./helpers/mcp.js";
 
 let sandbox: Sandbox;
 let mcp: Connected;
@@ -31,8 +31,6 @@ afterAll(async () => {
   await mcp.close();
   await sandbox.close();
 });
-
-const data = (r: CallToolResult) => r.structuredContent as Record<string, unknown>;
 
 describe("discovery mode", () => {
   it("lists five tools with honest annotations, within 1,500 tokens", () => {
@@ -73,7 +71,7 @@ describe("discovery mode", () => {
     const result = await mcp.call("describe_operation", { operation: "set_contact_field_value" });
     const tool = allTools.find((t) => t.name === "set_contact_field_value");
     if (!tool) throw new Error("missing");
-    expect(data(result)).toMatchObject({
+    expect(dataOf(result)).toMatchObject({
       method: "PUT",
       path: "/contacts/{contactId}/custom-fields/{customFieldId}",
       executor: "execute_write_operation",
@@ -98,14 +96,14 @@ describe("discovery mode", () => {
       arguments: { id: DEMO_IDS.anna },
     });
     expect(got.isError, textOf(got)).toBeFalsy();
-    expect(data(got).name).toBe("Anna Kowalska");
+    expect(dataOf(got).name).toBe("Anna Kowalska");
     // Arguments sent as a JSON string are accepted too.
     const tagged = await mcp.call("execute_write_operation", {
       operation: "create_tag",
       arguments: JSON.stringify({ name: "Discovered" }),
     });
     expect(tagged.isError, textOf(tagged)).toBeFalsy();
-    const tagId = String(data(tagged).id);
+    const tagId = String(dataOf(tagged).id);
     const deleted = await mcp.call("execute_destructive_operation", {
       operation: "delete_tag",
       arguments: { id: tagId },

@@ -56,3 +56,8 @@ export async function connect(
 export function textOf(result: CallToolResult): string {
   return result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
 }
+
+/** A result's structured content, the API's JSON, for reading its fields. */
+export function dataOf(result: CallToolResult): Record<string, unknown> {
+  return result.structuredContent as Record<string, unknown>;
+}
