@@ -5,7 +5,7 @@
 import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
 import { ToolInputError } from "../tools/errors.js";
 import type { Tool } from "../tools/types.js";
-import { lookup, unknownName } from "./names.js";
+import { fieldByKey, lookup, unknownName } from "./names.js";
 import type { Workspace } from "./workspace.js";
 
 // The argument holding the event type's name, per tool that records events.
@@ -106,7 +106,7 @@ async function checkFieldValues(workspace: Workspace, values: Readonly<Record<st
   // get() answers from the cache when it is fresh; a failed listing leaves the values to the API.
   const fields = await workspace.get("contactFields").catch(() => undefined);
   for (const [key, value] of suspect) {
-    const field = fields?.items.find((d) => d.key === key || d.id === key);
+    const field = fields && fieldByKey(fields.items, key);
     if (field?.type === "date") throw notADate(`customFields.${key}`, String(value), field.name);
   }
 }

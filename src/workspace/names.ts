@@ -136,7 +136,7 @@ async function fieldKeys(workspace: Workspace, values: Record<string, string>): 
   }
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(values)) {
-    let field = items.find((d) => d.key === key || d.id === key) ?? match(items, key);
+    let field = fieldByKey(items, key) ?? match(items, key);
     if (!field) {
       // Maybe added since the cache was filled: lookup() lists once more.
       const again = await lookup(workspace, "contactFields", key);
@@ -148,7 +148,12 @@ async function fieldKeys(workspace: Workspace, values: Record<string, string>): 
   return out;
 }
 
-export function apiKey(field: Definition): string {
+/** The field a `customFields` key stands for when it is already the API's own key (or id). */
+export function fieldByKey(items: readonly Definition[], key: string): Definition | undefined {
+  return items.find((d) => d.key === key || d.id === key);
+}
+
+function apiKey(field: Definition): string {
   return typeof field.key === "string" && field.key !== "" ? field.key : field.id;
 }
 
