@@ -91,7 +91,7 @@ export function page<T>(items: readonly T[], query: URLSearchParams, defaultSize
   return { items: slice, nextPageToken: next, totalSize: items.length };
 }
 
-// ---- Query and body readers (added with the server; the client's query conventions are in client/query.ts) ----
+// ---- Query and body readers (the client side of these query conventions is client/query.ts) ----
 
 /** An array parameter: the key repeated (`tagIds=a&tagIds=b`) or one comma-separated value. */
 export function queryList(query: URLSearchParams, key: string): string[] {

@@ -1,3 +1,5 @@
+// Request cases for the api_keys toolset (see types.ts), run by requests.test.ts.
+
 import type { RequestCase } from "./types.js";
 
 export const apiKeyCases: RequestCase[] = [

@@ -1,3 +1,5 @@
+// Request cases for the chatbots toolset (see types.ts), run by requests.test.ts.
+
 import type { RequestCase } from "./types.js";
 
 const definition = { greeting: "Hi! How can we help?" };

@@ -1,3 +1,5 @@
+// Request cases for the journeys toolset (see types.ts), run by requests.test.ts.
+
 import type { RequestCase } from "./types.js";
 
 const definition = { trigger: { eventTypeName: "order.paid" }, steps: [] };

@@ -1,3 +1,5 @@
+// Request cases for the messaging toolset (see types.ts), run by requests.test.ts.
+
 import type { RequestCase } from "./types.js";
 
 const accepted = { status: 202, body: { id: "msg_1", status: "accepted" } };

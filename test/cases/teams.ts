@@ -1,3 +1,5 @@
+// Request cases for the teams toolset (see types.ts), run by requests.test.ts.
+
 import type { RequestCase } from "./types.js";
 
 export const teamCases: RequestCase[] = [
