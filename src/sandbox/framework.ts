@@ -36,6 +36,13 @@ export const invalid = (errors: FieldViolation[], detail = "The request is inval
   new Problem(422, "validation_failed", "Unprocessable Entity", detail, errors);
 export const badRequest = (code: string, detail: string): Problem => new Problem(400, code, "Bad Request", detail);
 
+/** The entry under `id`, or the 404 `notFound(what, id)`. */
+export function found<T>(items: ReadonlyMap<string, T>, what: string, id: string): T {
+  const item = items.get(id);
+  if (item === undefined) throw notFound(what, id);
+  return item;
+}
+
 export interface Caller {
   userId: string;
   role: Role;

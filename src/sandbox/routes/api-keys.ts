@@ -7,10 +7,10 @@ import {
   bodyObject,
   conflict,
   type FieldViolation,
+  found,
   invalid,
   MANAGERS,
   noContent,
-  notFound,
   ok,
   Problem,
   type Route,
@@ -21,11 +21,7 @@ const MAX_NAME = 100;
 const PREFIX_LENGTH = 12;
 
 export function routes(store: Store): Route[] {
-  const findAccount = (id: string): ServiceAccount => {
-    const account = store.serviceAccounts.get(id);
-    if (!account) throw notFound("service_account", id);
-    return account;
-  };
+  const findAccount = (id: string): ServiceAccount => found(store.serviceAccounts, "service_account", id);
   return [
     {
       method: "GET",
@@ -109,8 +105,7 @@ export function routes(store: Store): Route[] {
       roles: MANAGERS,
       handle: (ctx) => {
         const id = ctx.params.id ?? "";
-        const key = store.apiKeys.get(id);
-        if (!key) throw notFound("api_key", id);
+        const key = found(store.apiKeys, "api_key", id);
         if (key.revokedAt !== null)
           throw conflict("api_key_already_revoked", `API key ${id} was revoked at ${key.revokedAt}.`);
         key.revokedAt = store.now();

@@ -9,6 +9,7 @@ import {
   type Ctx,
   conflict,
   type FieldViolation,
+  found,
   invalid,
   isRecord,
   noContent,
@@ -110,8 +111,7 @@ export function routes(store: Store): Route[] {
       roles: ALL_ROLES,
       handle: (ctx) => {
         const id = ctx.params.id ?? "";
-        const job = store.imports.get(id);
-        if (!job) throw notFound("import", id);
+        const job = found(store.imports, "import", id);
         const { status, totalRows, successCount, failedCount, errors } = job;
         return ok({ importId: job.id, status, totalRows, successCount, failedCount, errors });
       },

@@ -7,9 +7,9 @@ import {
   bodyObject,
   conflict,
   type FieldViolation,
+  found,
   invalid,
   noContent,
-  notFound,
   ok,
   optionalString,
   type Route,
@@ -26,11 +26,7 @@ export function routes(store: Store): Route[] {
 function definitionRoutes(store: Store, entityType: EntityType): Route[] {
   const base = entityType === "contact" ? "/contacts/custom-fields" : "/properties/custom-fields";
   const fields = fieldMap(store, entityType);
-  const find = (id: string): CustomFieldDefinition => {
-    const field = fields.get(id);
-    if (!field) throw notFound("custom_field", id);
-    return field;
-  };
+  const find = (id: string): CustomFieldDefinition => found(fields, "custom_field", id);
 
   return [
     {

@@ -9,6 +9,7 @@ import {
   type Ctx,
   conflict,
   type FieldViolation,
+  found,
   invalid,
   isRecord,
   noContent,
@@ -23,11 +24,7 @@ import type { EventRecord, EventType, Store } from "../store.js";
 
 export function routes(store: Store): Route[] {
   const schemas = new SchemaCache();
-  const findType = (id: string | undefined): EventType => {
-    const type = store.eventTypes.get(id ?? "");
-    if (!type) throw notFound("event_type", id ?? "");
-    return type;
-  };
+  const findType = (id: string | undefined): EventType => found(store.eventTypes, "event_type", id ?? "");
 
   return [
     {

@@ -6,6 +6,7 @@ import {
   bodyObject,
   conflict,
   type FieldViolation,
+  found,
   invalid,
   MANAGERS,
   noContent,
@@ -192,9 +193,7 @@ function templateView(template: WhatsAppTemplate) {
 }
 
 function findInbox(store: Store, id: string): Inbox {
-  const inbox = store.inboxes.get(id);
-  if (!inbox) throw notFound("inbox", id);
-  return inbox;
+  return found(store.inboxes, "inbox", id);
 }
 
 function inboxFor(store: Store, phoneNumber: string): Inbox | undefined {

@@ -7,6 +7,7 @@ import {
   bodyObject,
   conflict,
   type FieldViolation,
+  found,
   invalid,
   isRecord,
   noContent,
@@ -47,11 +48,7 @@ export function routes(store: Store): Route[] {
 
 export function flowRoutes(store: Store, spec: FlowKind): Route[] {
   const { kind, base, items } = spec;
-  const find = (id: string): Flow => {
-    const flow = items.get(id);
-    if (!flow) throw notFound(kind, id);
-    return flow;
-  };
+  const find = (id: string): Flow => found(items, kind, id);
   const view = (flow: Flow) => flowView(spec, flow);
   return [
     {

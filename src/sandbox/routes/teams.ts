@@ -5,6 +5,7 @@ import {
   ALL_ROLES,
   bodyObject,
   conflict,
+  found,
   invalid,
   MANAGERS,
   noContent,
@@ -94,8 +95,7 @@ export function routes(store: Store): Route[] {
         if (typeof userId !== "string" || userId === "") {
           throw invalid([{ field: "userId", message: "is required: a user id from GET /users" }]);
         }
-        const user = store.users.get(userId);
-        if (!user) throw notFound("user", userId);
+        const user = found(store.users, "user", userId);
         if (team.agentIds.includes(user.id)) {
           throw conflict("team_agent_already_assigned", `${user.name} (${user.id}) is already in team ${team.name}.`);
         }
@@ -165,9 +165,7 @@ function agentView(user: User) {
 }
 
 function findTeam(store: Store, id: string): Team {
-  const team = store.teams.get(id);
-  if (!team) throw notFound("team", id);
-  return team;
+  return found(store.teams, "team", id);
 }
 
 /** A required, unique (case-insensitive) team name; `self` is the team being renamed. */
