@@ -5,6 +5,7 @@
 
 import { pipeline, Readable } from "node:stream";
 import { parse } from "csv-parse";
+import { E164, isIsoDate } from "../formats.js";
 
 /** A custom field a column may map to (GET /contacts/custom-fields). */
 export interface FieldRef {
@@ -42,9 +43,6 @@ export interface CsvCheckOptions {
   fields?: readonly FieldRef[];
   maxIssues?: number;
 }
-
-const E164 = /^\+[1-9]\d{6,14}$/;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 type Column = { kind: "name" } | { kind: "phone" } | { kind: "field"; field: FieldRef } | { kind: "ignored" };
 
@@ -135,7 +133,7 @@ export async function checkCsv(
           ok = false;
           issue(at, name, `"${clip(value)}" is not an E.164 phone number such as +48123456789`);
         }
-      } else if (column.kind === "field" && column.field.type === "date" && !ISO_DATE.test(value)) {
+      } else if (column.kind === "field" && column.field.type === "date" && !isIsoDate(value)) {
         ok = false;
         issue(at, name, `"${clip(value)}" is not a date as YYYY-MM-DD`);
       }

@@ -2,6 +2,7 @@
 // same thing in the fewest words.
 
 import * as z from "zod";
+import { E164 } from "../formats.js";
 
 /** An id argument; its name says what it is, the description where to find it. */
 export const id = (from: string) => z.string().min(1).describe(`From ${from}`);
@@ -12,7 +13,7 @@ export const paging = { pageSize, pageToken };
 
 export const phone = z
   .string()
-  .regex(/^\+[1-9]\d{6,14}$/, "must be an E.164 phone number such as +48123456789")
+  .regex(E164, "must be an E.164 phone number such as +48123456789")
   .describe("E.164 phone, e.g. +48123456789");
 /** RFC 3339 date-time; the schema's `format: date-time` says so, so the description need not. */
 export const rfc3339 = (what: string) => z.string().datetime({ offset: true }).describe(what);

@@ -3,6 +3,7 @@
 // A failed check is a ToolInputError: nothing reaches the API.
 
 import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
+import { isIsoDate } from "../formats.js";
 import { ToolInputError } from "../tools/errors.js";
 import type { Tool } from "../tools/types.js";
 import { fieldByKey, lookup, unknownName } from "./names.js";
@@ -89,15 +90,6 @@ function describe(error: ErrorObject): string {
   if (error.keyword === "required") return `${path}.${String(params.missingProperty)}: required`;
   if (error.keyword === "additionalProperties") return `${path}.${String(params.additionalProperty)}: not allowed`;
   return `${path}: ${error.message ?? "invalid"}`;
-}
-
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-function isIsoDate(value: string): boolean {
-  const m = ISO_DATE.exec(value);
-  if (!m) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
 }
 
 async function checkFieldValues(workspace: Workspace, values: Readonly<Record<string, unknown>>) {
