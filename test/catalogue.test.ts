@@ -13,7 +13,7 @@ import { type Connected, connect, testConfig } from "./helpers/mcp.js";
 // import_contacts and upload_media are operations with a `run`, so the spec, not `path`, says what is one.
 const spec = new Set(
   (
-    JSON.parse(readFileSync(new URL("../../shared/spec/operations.json", import.meta.url), "utf8")) as {
+    JSON.parse(readFileSync(new URL("../spec/operations.json", import.meta.url), "utf8")) as {
       tool: string;
     }[]
   ).map((o) => o.tool),

@@ -46,7 +46,7 @@ interface SpecOperation {
   path: string;
 }
 const spec = JSON.parse(
-  readFileSync(new URL("../../shared/spec/operations.json", import.meta.url), "utf8"),
+  readFileSync(new URL("../spec/operations.json", import.meta.url), "utf8"),
 ) as SpecOperation[];
 
 let api: Loopback;
