@@ -45,9 +45,7 @@ interface SpecOperation {
   method: string;
   path: string;
 }
-const spec = JSON.parse(
-  readFileSync(new URL("../spec/operations.json", import.meta.url), "utf8"),
-) as SpecOperation[];
+const spec = JSON.parse(readFileSync(new URL("../spec/operations.json", import.meta.url), "utf8")) as SpecOperation[];
 
 let api: Loopback;
 let mcp: Connected;

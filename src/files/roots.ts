@@ -7,7 +7,7 @@ import { isAbsolute, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { RootsListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
-import { ToolInputError } from "../tools/errors.js";
+import { ToolInputError } from "../refusal.js";
 
 export interface ReadableFile {
   /** The real path (symlinks resolved), inside an allowed root. */

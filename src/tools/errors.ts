@@ -5,15 +5,11 @@
 import type { z } from "zod";
 import { ApiError } from "../client/errors.js";
 import { PathError } from "../client/path.js";
+import { ToolInputError } from "../refusal.js";
 import type { Tool } from "./types.js";
 
 /** Every summary is shorter than this. */
 const MAX = 300;
-
-/** A refusal raised by our own checks before anything is sent (bad argument, file outside the roots, unknown name). */
-export class ToolInputError extends Error {
-  override name = "ToolInputError";
-}
 
 // Where ids of each kind can be found, for "not found" hints.
 const ID_SOURCES: Record<string, string> = {

@@ -4,7 +4,7 @@
 
 import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
 import { isIsoDate } from "../formats.js";
-import { ToolInputError } from "../tools/errors.js";
+import { ToolInputError } from "../refusal.js";
 import type { Tool } from "../tools/types.js";
 import { fieldByKey, lookup, unknownName } from "./names.js";
 import type { Workspace } from "./workspace.js";

@@ -2,7 +2,7 @@
 // the id or the exact name (any case), resolved from the cached definitions.
 // A miss is refused before anything is sent, naming the nearest names.
 
-import { ToolInputError } from "../tools/errors.js";
+import { ToolInputError } from "../refusal.js";
 import type { Tool } from "../tools/types.js";
 import { nearest } from "./similarity.js";
 import { DEFINITIONS, type Definition, type DefinitionKind, type Workspace } from "./workspace.js";

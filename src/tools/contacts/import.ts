@@ -11,7 +11,7 @@ import * as z from "zod";
 import { ApiError } from "../../client/errors.js";
 import { apiPath } from "../../client/path.js";
 import { type CsvReport, checkCsv, type FieldRef } from "../../files/csv-check.js";
-import { ToolInputError } from "../errors.js";
+import { ToolInputError } from "../../refusal.js";
 import { CREATE, defineTool, type ToolContext } from "../types.js";
 
 const WAIT_BUDGET_MS = 5 * 60_000;

@@ -8,7 +8,7 @@ import { basename, extname } from "node:path";
 import { FormData } from "undici";
 import * as z from "zod";
 import { newIdempotencyKey } from "../../client/http.js";
-import { ToolInputError } from "../errors.js";
+import { ToolInputError } from "../../refusal.js";
 import { CREATE, defineTool } from "../types.js";
 
 export const MAX_MEDIA_BYTES = 16 * 1024 * 1024;

@@ -6,8 +6,9 @@ import * as z from "zod";
 import { ApiError } from "../../client/errors.js";
 import { newIdempotencyKey } from "../../client/http.js";
 import { apiPath } from "../../client/path.js";
+import { ToolInputError } from "../../refusal.js";
 import { contactTools } from "../contacts/index.js";
-import { describeFailure, ToolInputError } from "../errors.js";
+import { describeFailure } from "../errors.js";
 import { tagId } from "../params.js";
 import { defineTool, type Tool, type ToolContext, UPDATE } from "../types.js";
 import {
