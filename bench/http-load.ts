@@ -9,7 +9,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { parseCli } from "../src/config.js";
 import { startSandbox } from "../src/sandbox/index.js";
-import { startHttpServer } from "../src/transports/http.js";
+import { startHttpServer } from "../src/transports/http/index.js";
 import { mb, median, quantile, round } from "./stats.js";
 
 export interface HttpLoadResult {

@@ -68,33 +68,6 @@ const precomputedListing = {
   },
 };
 
-/**
- * The SDK's Server builds an Ajv validator in its constructor and imports ajv
- * (CommonJS, evaluated where it is imported) for it. createServer passes a
- * validator that builds the SDK's on first use (server.ts, lazyValidator); this
- * makes the SDK's ajv-provider require ajv and ajv-formats only then, too.
- * Fails the build if the SDK's imports change, rather than silently doing nothing.
- */
-const deferAjv = {
-  name: "defer-ajv",
-  setup(b) {
-    b.onLoad(
-      { filter: /[\\/]@modelcontextprotocol[\\/]sdk[\\/]dist[\\/]esm[\\/]validation[\\/]ajv-provider\.js$/ },
-      async (args) => {
-        const source = await readFile(args.path, "utf8");
-        const imports = "import Ajv from 'ajv';\nimport _addFormats from 'ajv-formats';\n";
-        if (!source.includes(imports))
-          throw new Error(`defer-ajv: ${args.path} no longer starts with the ajv imports it expects`);
-        const deferred = [
-          "function Ajv(options) { return new (require('ajv').default)(options); }",
-          "function _addFormats(ajv, options) { return require('ajv-formats').default(ajv, options); }\n",
-        ].join("\n");
-        return { contents: source.replace(imports, deferred), loader: "js" };
-      },
-    );
-  },
-};
-
 await rm("dist", { recursive: true, force: true });
 await build({
   entryPoints: ["src/cli.ts"],
@@ -106,7 +79,7 @@ await build({
   platform: "node",
   target: "node20",
   minify: true,
-  plugins: [precomputedListing, deferAjv],
+  plugins: [precomputedListing],
   sourcemap: false,
   legalComments: "none",
   logLevel: "warning",

@@ -6,7 +6,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import type { Tool as ListedTool } from "@modelcontextprotocol/sdk/types.js";
 import { encode } from "gpt-tokenizer/encoding/o200k_base";
 import { FlownallyClient } from "../src/client/http.js";
 import { inDefaultProfile, parseCli } from "../src/config.js";
@@ -18,6 +17,15 @@ import { TOOLSETS, type Tool } from "../src/tools/types.js";
 export const START = "<!-- tools:start -->";
 export const END = "<!-- tools:end -->";
 const README = new URL("../README.md", import.meta.url);
+
+/** What a tools/list entry carries that the model reads (any client library's shape). */
+export interface ListedTool {
+  name: string;
+  title?: string | undefined;
+  description?: string | undefined;
+  inputSchema: object;
+  annotations?: object | undefined;
+}
 
 /** o200k tokens of a tools/list entry, as the catalogue test counts them. */
 export function cost(t: ListedTool): number {

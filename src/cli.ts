@@ -42,7 +42,7 @@ async function main(): Promise<void> {
 
   if (config.http) {
     // Loaded only here, so stdio start-up never parses the HTTP code.
-    const { httpOptionsFromEnv, serveHttp } = await import("./transports/http.js");
+    const { httpOptionsFromEnv, serveHttp } = await import("./transports/http/index.js");
     try {
       await serveHttp(config, { ...httpOptionsFromEnv(process.env), onClose: stopSandbox });
     } catch (err) {
@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     await client.close();
     await stopSandbox();
   };
-  await serveStdio(createServer(config, { client }), onClose);
+  serveStdio(({ era }) => createServer(config, { client, changes: { kind: "connection", era } }), onClose);
 }
 
 /** A mistake in the flags or environment: one line on stderr and exit status 2, before anything is served. */

@@ -1,14 +1,15 @@
 // Builds the MCP server from a Config: tools, resources, prompts. No I/O here;
-// transports connect it.
+// transports connect it. Both protocol eras are served from this one factory:
+// the serving entry (serveStdio, createMcpHandler, a 2025 session) says which
+// era an instance serves, and nothing below needs to know.
 
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation";
-import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
+import { McpServer } from "@modelcontextprotocol/server";
 import type { FlownallyClient } from "./client/http.js";
 import type { Config } from "./config.js";
 import { FileRoots } from "./files/roots.js";
+import { ICONS } from "./icons.js";
 import { registerPrompts } from "./prompts/index.js";
-import { registerResources } from "./resources/index.js";
+import { type ChangeDelivery, registerResources } from "./resources/index.js";
 import { loadCatalogue } from "./tools/catalogue.js";
 import { registerTools, selectTools, serve } from "./tools/registry.js";
 import { VERSION } from "./version.js";
@@ -16,6 +17,11 @@ import { checkBeforeSending, noteSuccess, resolveNames, workspaceFor } from "./w
 
 export interface ServerDeps {
   client: FlownallyClient;
+  /**
+   * How this instance's clients hear of workspace changes (see resources/index.ts);
+   * default: it serves one 2025-era connection and tells it itself.
+   */
+  changes?: ChangeDelivery;
   /**
    * Where tools may read files. Default: the client's MCP roots, else
    * FLOWNALLY_FILE_ROOTS, else the working directory. The HTTP transport passes
@@ -41,25 +47,27 @@ export function instructions(config: Config): string {
 }
 
 /**
- * The SDK's own validator (it checks elicitation answers, which this server
- * never asks for), made on first use rather than in the Server's constructor:
- * building Ajv with its formats costs start-up time. scripts/build.mjs defers
- * loading ajv itself to that moment too.
+ * How long a 2026-era client may reuse a list or read before asking again
+ * (`ttlMs`, per caller). The catalogue never changes while a process runs; the
+ * definitions resources follow the workspace cache's 30 s.
  */
-function lazyValidator(): jsonSchemaValidator {
-  let ajv: AjvJsonSchemaValidator | undefined;
-  return {
-    getValidator: (schema) => {
-      ajv ??= new AjvJsonSchemaValidator();
-      return ajv.getValidator(schema);
-    },
-  };
-}
+const CACHE_HINTS = {
+  "tools/list": { ttlMs: 3_600_000, cacheScope: "private" },
+  "prompts/list": { ttlMs: 3_600_000, cacheScope: "private" },
+  "resources/list": { ttlMs: 3_600_000, cacheScope: "private" },
+  "resources/templates/list": { ttlMs: 3_600_000, cacheScope: "private" },
+  "resources/read": { ttlMs: 30_000, cacheScope: "private" },
+  "server/discover": { ttlMs: 3_600_000, cacheScope: "private" },
+} as const;
 
 export function createServer(config: Config, deps: ServerDeps): McpServer {
   const server = new McpServer(
-    { name: "flownally", title: "Flownally", version: VERSION },
-    { instructions: instructions(config), capabilities: { logging: {} }, jsonSchemaValidator: lazyValidator() },
+    { name: "flownally", title: "Flownally", version: VERSION, icons: ICONS },
+    {
+      instructions: instructions(config),
+      capabilities: { logging: {} },
+      cacheHints: CACHE_HINTS,
+    },
   );
   const files = deps.files ?? new FileRoots(config.fileRoots);
   if (!deps.files) files.attach(server.server);
@@ -86,7 +94,7 @@ export function createServer(config: Config, deps: ServerDeps): McpServer {
   } else {
     registerTools(server, config, options);
   }
-  registerResources(server, workspace);
+  registerResources(server, workspace, deps.changes ?? { kind: "connection", era: "legacy" });
   registerPrompts(server, workspace);
   return server;
 }

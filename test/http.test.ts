@@ -15,7 +15,7 @@ import {
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Config } from "../src/config.js";
 import { startSandbox } from "../src/sandbox/index.js";
-import { type HttpOptions, type HttpServer, resolveAuth, startHttpServer } from "../src/transports/http.js";
+import { type HttpOptions, type HttpServer, resolveAuth, startHttpServer } from "../src/transports/http/index.js";
 import { json, type Loopback, startLoopback } from "./helpers/loopback.js";
 import { testConfig } from "./helpers/mcp.js";
 

@@ -5,8 +5,7 @@
 import { realpath, stat } from "node:fs/promises";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { RootsListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import type { Server } from "@modelcontextprotocol/server";
 import { ToolInputError } from "../refusal.js";
 
 export interface ReadableFile {
@@ -35,7 +34,7 @@ export class FileRoots {
       previous?.();
       if (server.getClientCapabilities()?.roots) this.refresh(server);
     };
-    server.setNotificationHandler(RootsListChangedNotificationSchema, () => {
+    server.setNotificationHandler("notifications/roots/list_changed", () => {
       this.refresh(server);
     });
   }

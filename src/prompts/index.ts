@@ -1,9 +1,7 @@
 // Prompts for the main jobs: short plans that name the tools and resources to
 // use, with completions for the arguments that name workspace things.
 
-import { completable } from "@modelcontextprotocol/sdk/server/completable.js";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { GetPromptResult } from "@modelcontextprotocol/sdk/types.js";
+import { completable, type GetPromptResult, type McpServer } from "@modelcontextprotocol/server";
 import * as z from "zod";
 import { completeContactIds, completeNames, type Workspace } from "../workspace/index.js";
 
@@ -17,10 +15,10 @@ export function registerPrompts(server: McpServer, workspace: Workspace): void {
     {
       title: "Segment and tag",
       description: "Find the contacts matching a description and tag them all.",
-      argsSchema: {
+      argsSchema: z.object({
         segment: z.string().describe("Who, e.g. customers in Krakow who signed up in March"),
         tag: completable(z.string().describe("Tag name (existing or new)"), completeNames(workspace, "tags")),
-      },
+      }),
     },
     ({ segment, tag }) =>
       say(
@@ -38,7 +36,7 @@ export function registerPrompts(server: McpServer, workspace: Workspace): void {
     {
       title: "Record an event",
       description: "Record something a contact did (order paid, signup) as an event that journeys can react to.",
-      argsSchema: {
+      argsSchema: z.object({
         contact: completable(
           z.string().describe("Contact id, or a name/phone/email to search"),
           completeContactIds(workspace),
@@ -48,7 +46,7 @@ export function registerPrompts(server: McpServer, workspace: Workspace): void {
           completeNames(workspace, "eventTypes"),
         ),
         details: z.string().describe("What happened, e.g. paid order 4827, 199.99 PLN"),
-      },
+      }),
     },
     ({ contact, eventType, details }) =>
       say(
@@ -66,12 +64,13 @@ export function registerPrompts(server: McpServer, workspace: Workspace): void {
     {
       title: "Triage open conversations",
       description: "Summarise the open conversations by urgency and draft replies for approval.",
-      argsSchema: {
+      argsSchema: z.object({
+        // Optional outside completable(): the SDK finds completion metadata on the unwrapped schema.
         inbox: completable(
-          z.string().optional().describe("Only this inbox (name or id); omit for all"),
+          z.string().describe("Only this inbox (name or id); omit for all"),
           completeNames(workspace, "inboxes"),
-        ),
-      },
+        ).optional(),
+      }),
     },
     ({ inbox }) =>
       say(

@@ -1,14 +1,15 @@
 // The workspace's definitions as resources (URIs mirror the API paths), one
 // contact by template, and the subscriptions that tell a client when one of
-// them changed. McpServer lists and reads; subscribe is ours.
+// them changed. McpServer lists and reads; subscribe is ours (2025 era: the
+// 2026 era's subscriptions/listen is the serving entry's).
 
-import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import {
-  ErrorCode,
+  type McpServer,
+  ProtocolError,
+  ProtocolErrorCode,
   type ReadResourceResult,
-  SubscribeRequestSchema,
-  UnsubscribeRequestSchema,
-} from "@modelcontextprotocol/sdk/types.js";
+  ResourceTemplate,
+} from "@modelcontextprotocol/server";
 import { ApiError } from "../client/errors.js";
 import { fillPath } from "../client/path.js";
 import { describeFailure } from "../tools/errors.js";
@@ -51,7 +52,15 @@ const ABOUT: Readonly<Record<DefinitionKind, { title: string; description: strin
 
 export const CONTACT_TEMPLATE = "flownally://contacts/{id}";
 
-export function registerResources(server: McpServer, workspace: Workspace): void {
+/**
+ * Who tells clients about changes: `connection` for an instance that lives as
+ * long as its client's connection (stdio, a 2025 HTTP session), which then
+ * follows the workspace itself; `entry` for per-request instances, whose
+ * serving entry publishes changes (see transports/http.ts).
+ */
+export type ChangeDelivery = { kind: "connection"; era: "legacy" | "modern" } | { kind: "entry" };
+
+export function registerResources(server: McpServer, workspace: Workspace, delivery: ChangeDelivery): void {
   for (const [kind, about] of Object.entries(ABOUT) as [DefinitionKind, (typeof ABOUT)[DefinitionKind]][]) {
     const source = DEFINITIONS[kind];
     const lister = asTool(source.listTool, source.path, about.scope);
@@ -91,35 +100,53 @@ export function registerResources(server: McpServer, workspace: Workspace): void
     },
   );
 
-  subscriptions(server, workspace);
+  server.server.registerCapabilities({ resources: { subscribe: true, listChanged: true } });
+  const subscribed = subscriptions(server);
+  if (delivery.kind === "connection")
+    followChanges(server, workspace, delivery.era === "legacy" ? subscribed : undefined);
 }
 
-// resources/subscribe and unsubscribe per connected client, and the
-// notifications a change to the workspace sends.
-function subscriptions(server: McpServer, workspace: Workspace): void {
+/** One client's resources/subscribe set (2025 era); a session may not hold more than this many. */
+export const MAX_SUBSCRIPTIONS = 256;
+
+// resources/subscribe and unsubscribe (2025 era). Bounded: a client that
+// subscribes to every URI it can make up must not grow the process.
+function subscriptions(server: McpServer): Set<string> {
   const subscribed = new Set<string>();
-  server.server.registerCapabilities({ resources: { subscribe: true, listChanged: true } });
-  server.server.setRequestHandler(SubscribeRequestSchema, (request) => {
+  server.server.setRequestHandler("resources/subscribe", (request) => {
+    if (!subscribed.has(request.params.uri) && subscribed.size >= MAX_SUBSCRIPTIONS) {
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidParams,
+        `At most ${MAX_SUBSCRIPTIONS} subscriptions per session; unsubscribe from one first.`,
+      );
+    }
     subscribed.add(request.params.uri);
     return {};
   });
-  server.server.setRequestHandler(UnsubscribeRequestSchema, (request) => {
+  server.server.setRequestHandler("resources/unsubscribe", (request) => {
     subscribed.delete(request.params.uri);
     return {};
   });
+  return subscribed;
+}
 
+/**
+ * Tells this connection's client what changed in the workspace: list_changed
+ * for definitions (clients that do not subscribe hear only that), updated for
+ * a subscribed URI. `subscribed` undefined: the 2026 era, where the serving
+ * entry keeps each subscriptions/listen filter and drops what nobody asked for.
+ */
+function followChanges(server: McpServer, workspace: Workspace, subscribed: Set<string> | undefined): void {
   const stop = workspace.onChange((change) => {
     if (!server.isConnected()) return;
-    // The definitions behind a resource changed: its contents, not the list, but clients that
-    // do not subscribe only hear list_changed, so both are sent.
     if (change.kind) server.sendResourceListChanged();
-    if (subscribed.has(change.uri)) server.server.sendResourceUpdated({ uri: change.uri }).catch(() => {});
+    if (!subscribed || subscribed.has(change.uri))
+      server.server.sendResourceUpdated({ uri: change.uri }).catch(() => {});
   });
   // Stop listening when this connection ends (HTTP sessions come and go; the workspace stays).
   const previous = server.server.onclose;
   server.server.onclose = () => {
     stop();
-    subscribed.clear();
     previous?.();
   };
 }
@@ -128,23 +155,11 @@ function contents(uri: string, body: unknown): ReadResourceResult {
   return { contents: [{ uri, mimeType: JSON_TYPE, text: JSON.stringify(body) }] };
 }
 
-/**
- * A read fails with the same short summary a tool call would give. Not an
- * McpError: that prefixes its message with "MCP error <code>:", and the client
- * prefixes it again.
- */
-class ReadError extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function readError(err: unknown, tool: Tool, args: Record<string, unknown>): ReadError {
-  const code = err instanceof ApiError && err.status === 404 ? ErrorCode.InvalidParams : ErrorCode.InternalError;
-  return new ReadError(code, describeFailure(err, tool, args));
+/** A read fails with the same short summary a tool call would give. */
+function readError(err: unknown, tool: Tool, args: Record<string, unknown>): ProtocolError {
+  const code =
+    err instanceof ApiError && err.status === 404 ? ProtocolErrorCode.InvalidParams : ProtocolErrorCode.InternalError;
+  return new ProtocolError(code, describeFailure(err, tool, args));
 }
 
 // The operation behind a read, described as a tool so failures name it and its scope.

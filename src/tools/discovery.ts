@@ -4,7 +4,7 @@
 // registrar's callTool, so validation, preparers, errors and results are the
 // same as in operations mode.
 
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import * as z from "zod";
 import {
   callTool,

@@ -4,7 +4,7 @@
 // server answers initialize and tools/list without evaluating a zod schema.
 // Run from source (tests, tsx) this is undefined and the catalogue is loaded.
 
-import type { Tool as ListedTool } from "@modelcontextprotocol/sdk/types.js";
+import type { Tool as ListedTool } from "@modelcontextprotocol/server";
 import type { Selectable } from "./registry.js";
 
 export interface Precomputed {

@@ -2,13 +2,12 @@
 // the configured selection, validates arguments, sends the request, and owns
 // the only catch that turns a failure into an isError result.
 
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import {
-  CallToolRequestSchema,
   type CallToolResult,
   type Tool as ListedTool,
-  ListToolsRequestSchema,
-} from "@modelcontextprotocol/sdk/types.js";
+  type McpServer,
+  TRACEPARENT_META_KEY,
+} from "@modelcontextprotocol/server";
 import * as z from "zod";
 import type { FlownallyClient } from "../client/http.js";
 import { newIdempotencyKey } from "../client/http.js";
@@ -169,20 +168,23 @@ export function serve(server: McpServer, source: ToolSource, options: RegistryOp
   };
   const files = options.files ?? new FileRoots(undefined);
   server.server.registerCapabilities({ tools: { listChanged: false } });
-  server.server.setRequestHandler(ListToolsRequestSchema, async () => ({
+  server.server.setRequestHandler("tools/list", async () => ({
     tools: source.listed ? [...source.listed] : [...(await load()).values()].map((t) => t.listed),
   }));
-  server.server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+  server.server.setRequestHandler("tools/call", async (request, extra) => {
     const tool = (await load()).get(request.params.name);
     if (!tool) return failure(`Unknown tool ${request.params.name}. Call tools/list to see the tools enabled here.`);
-    const token = request.params._meta?.progressToken;
+    const meta = request.params._meta;
+    const token = meta?.progressToken;
+    const trace = typeof meta?.[TRACEPARENT_META_KEY] === "string" ? meta[TRACEPARENT_META_KEY] : undefined;
     const ctx: ToolContext = {
       client: options.client,
-      signal: extra.signal,
+      signal: extra.mcpReq.signal,
+      ...(trace && { trace }),
       readableFile: (path) => files.readable(path),
       progress: async (progress, total, message) => {
         if (token === undefined) return;
-        await extra.sendNotification({
+        await extra.mcpReq.notify({
           method: "notifications/progress",
           params: {
             progressToken: token,
@@ -193,8 +195,17 @@ export function serve(server: McpServer, source: ToolSource, options: RegistryOp
         });
       },
     };
-    return tool.call(request.params.arguments ?? {}, ctx);
+    const result = await tool.call(request.params.arguments ?? {}, ctx);
+    // A failure goes to the client's log too (2025: at or above its logging/setLevel; 2026: the request's logLevel).
+    if (result.isError) {
+      await extra.mcpReq.log("warning", `${request.params.name} failed: ${textOf(result)}`, "flownally").catch(() => {});
+    }
+    return result;
   });
+}
+
+function textOf(result: CallToolResult): string {
+  return result.content.map((c) => (c.type === "text" ? c.text : "")).join(" ");
 }
 
 /** Validates arguments against a definition's zod schema, after JSON-string coercion. */

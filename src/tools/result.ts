@@ -2,7 +2,7 @@
 // pretty printing, nulls and the constant tenantId left out) within a size cap,
 // and the same data as structuredContent; a one-line confirmation when there is no body.
 
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import type { Tool, ToolOutput } from "./types.js";
 
 /** About four characters a token for JSON text. */

@@ -61,6 +61,8 @@ export interface ToolContext {
   client: FlownallyClient;
   /** Aborted when the MCP client cancels the call. */
   signal: AbortSignal;
+  /** The caller's W3C trace context (`_meta.traceparent`), named in the server's own log lines. */
+  trace?: string;
   /** Sends notifications/progress when the caller asked for it; a no-op otherwise. */
   progress(progress: number, total?: number, message?: string): Promise<void>;
   /** Real path and size of a local file under the allowed roots; refuses (ToolInputError) anything else. */

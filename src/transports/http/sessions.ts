@@ -1,0 +1,131 @@
+// 2025-era sessions (the default, one process): a client that opens with
+// `initialize` gets an Mcp-Session-Id and keeps an MCP server for its
+// connection, so everything the 2025 revision does between calls works —
+// subscriptions and their notifications, list_changed, logging/setLevel,
+// cancellation, questions to the client. Bound to the caller that made it,
+// bounded per caller and in all, closed when idle.
+
+import { randomUUID, timingSafeEqual } from "node:crypto";
+import type { ServerResponse } from "node:http";
+import { type McpServer, WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/server";
+import type { Config } from "../../config.js";
+import { createServer } from "../../server.js";
+import type { Tenant } from "./tenants.js";
+
+export interface Session {
+  id: string | undefined;
+  identity: Buffer;
+  tenant: Tenant;
+  server: McpServer;
+  transport: WebStandardStreamableHTTPServerTransport;
+  lastSeen: number;
+  /** Requests being served; a busy session never expires. */
+  active: number;
+  closed: boolean;
+}
+
+export interface SessionLimits {
+  /** A session with no request for this long is closed. */
+  idleMs: number;
+  /** Sessions open at once, in all. */
+  max: number;
+  /** Sessions one caller may hold; its oldest idle one makes room for a new one. */
+  perCaller: number;
+}
+
+export class Sessions {
+  private readonly byId = new Map<string, Session>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(
+    private readonly config: Config,
+    private readonly limits: SessionLimits,
+    private readonly onClose: (session: Session) => void,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.sweeper = setInterval(() => this.sweep(), Math.min(Math.max(limits.idleMs / 2, 250), 60_000));
+    this.sweeper.unref();
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  server(id: string): McpServer | undefined {
+    return this.byId.get(id)?.server;
+  }
+
+  /** The session `id` names when it belongs to this caller; another caller's looks like none at all. */
+  find(id: string, identity: Buffer): Session | undefined {
+    const session = this.byId.get(id);
+    if (!session || !timingSafeEqual(session.identity, identity)) return undefined;
+    session.lastSeen = this.now();
+    return session;
+  }
+
+  /** A new session for `initialize`, or undefined when no room can be made. */
+  open(identity: Buffer, tenant: Tenant): Session | undefined {
+    const mine = [...this.byId.values()].filter((s) => s.identity.equals(identity));
+    if (mine.length >= this.limits.perCaller) {
+      const oldestIdle = mine.filter((s) => s.active === 0).sort((a, b) => a.lastSeen - b.lastSeen)[0];
+      if (!oldestIdle) return undefined;
+      void this.close(oldestIdle);
+    }
+    if (this.byId.size >= this.limits.max) this.sweep();
+    if (this.byId.size >= this.limits.max) return undefined;
+    const session: Session = {
+      id: undefined,
+      identity,
+      tenant,
+      server: createServer(this.config, {
+        client: tenant.client,
+        files: tenant.files,
+        changes: { kind: "connection", era: "legacy" },
+      }),
+      transport: new WebStandardStreamableHTTPServerTransport({
+        sessionIdGenerator: () => randomUUID(),
+        onsessioninitialized: (id) => {
+          session.id = id;
+          this.byId.set(id, session);
+        },
+        // DELETE /mcp from the client.
+        onsessionclosed: () => void this.close(session),
+      }),
+      lastSeen: this.now(),
+      active: 0,
+      closed: false,
+    };
+    session.transport.onclose = () => void this.close(session);
+    return session;
+  }
+
+  /** Counts a request against its session until its response is done: a busy session does not expire. */
+  track(session: Session, res: ServerResponse): void {
+    session.active++;
+    res.once("close", () => {
+      session.active--;
+      session.lastSeen = this.now();
+    });
+  }
+
+  async close(session: Session): Promise<void> {
+    if (session.closed) return;
+    session.closed = true;
+    if (session.id !== undefined) this.byId.delete(session.id);
+    await session.server.close().catch(() => undefined);
+    this.onClose(session);
+  }
+
+  async closeAll(): Promise<void> {
+    clearInterval(this.sweeper);
+    await Promise.all([...this.byId.values()].map((s) => this.close(s)));
+  }
+
+  /** Closes sessions idle past the limit, even with a GET stream open: the client re-initializes on the 404. */
+  private sweep(): void {
+    const now = this.now();
+    for (const session of this.byId.values()) {
+      if (session.active === 0 && now - session.lastSeen > this.limits.idleMs) void this.close(session);
+    }
+  }
+}

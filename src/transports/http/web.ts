@@ -1,0 +1,54 @@
+// Between node:http and the SDK's web-standard entries: a Request from what
+// node:http received (the body already read and size-checked), and a Response
+// written back, streamed as it comes (SSE included).
+
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+export function toWebRequest(
+  req: IncomingMessage,
+  url: string,
+  body: Buffer | undefined,
+  signal: AbortSignal,
+): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+  }
+  return new Request(url, {
+    method: req.method ?? "GET",
+    headers,
+    ...(body !== undefined && req.method !== "GET" && req.method !== "HEAD" && { body: new Uint8Array(body) }),
+    signal,
+  });
+}
+
+/**
+ * Writes `response` to `res`, each chunk as it arrives. Resolves when the body
+ * ends or the client goes away (the caller's abort signal then stops the exchange).
+ */
+export async function sendWebResponse(res: ServerResponse, response: Response): Promise<void> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  res.writeHead(response.status, headers);
+  if (!response.body) {
+    res.end();
+    return;
+  }
+  const reader = response.body.getReader();
+  const closed = new Promise<void>((resolve) => res.once("close", resolve));
+  try {
+    for (;;) {
+      const next = await Promise.race([reader.read(), closed.then(() => undefined)]);
+      if (!next || next.done) break;
+      if (!res.write(next.value)) await Promise.race([new Promise((r) => res.once("drain", r)), closed]);
+    }
+  } catch {
+    // The stream failed or was cancelled: what was written stands, the connection ends.
+  } finally {
+    reader.cancel().catch(() => undefined);
+    res.end();
+  }
+}
