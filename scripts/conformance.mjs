@@ -1,20 +1,15 @@
-// Runs the official MCP conformance suite's generic server scenarios against the
-// built server (`node dist/cli.js --sandbox --http` on a free loopback port).
-// Builds first unless --no-build; exits non-zero when any scenario fails.
+// Runs the official MCP conformance suite against the built server (`node
+// dist/cli.js --sandbox --http` on a free loopback port): every scenario each
+// protocol revision requires (2025-11-25 and 2026-07-28), checked against
+// conformance/<revision>.yml, the checks that need the suite's own fixtures.
+// Builds first unless --no-build; exits non-zero on any unexpected failure,
+// and on a baseline entry that now passes.
 import { spawn, spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const SCENARIOS = [
-  "server-initialize",
-  "ping",
-  "tools-list",
-  "resources-list",
-  "prompts-list",
-  "logging-set-level",
-  "dns-rebinding-protection",
-];
+const REVISIONS = ["2025-11-25", "2026-07-28"];
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const shim = join(root, "scripts", "fs-glob-shim.mjs");
@@ -51,31 +46,46 @@ function startServer() {
   });
 }
 
-function runScenario(url, scenario) {
+function runRevision(url, revision) {
+  const baseline = join(root, "conformance", `${revision}.yml`);
   return new Promise((resolve) => {
-    const run = spawn(process.execPath, ["--import", shim, suite, "server", "--url", url, "--scenario", scenario], {
-      cwd: root,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const run = spawn(
+      process.execPath,
+      ["--import", shim, suite, "server", "--url", url, "--requirements", revision, "--expected-failures", baseline],
+      { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
+    );
     let out = "";
     run.stdout.on("data", (c) => (out += c));
     run.stderr.on("data", (c) => (out += c));
-    run.once("exit", (code) => resolve({ scenario, ok: code === 0, out }));
+    run.once("exit", (code) => resolve({ ok: code === 0, out }));
   });
 }
 
 const { child, url } = await startServer();
 let failed = 0;
 try {
-  for (const scenario of SCENARIOS) {
-    const result = await runScenario(url, scenario);
-    const summary = result.out.split("\n").filter((l) => /passed|failed|FAIL|✗|Error/i.test(l));
-    console.log(`${result.ok ? "PASS" : "FAIL"} ${scenario}${result.ok ? "" : `\n${result.out}`}`);
-    if (result.ok && summary.length > 0) console.log(`     ${summary.join("\n     ")}`);
+  for (const revision of REVISIONS) {
+    const result = await runRevision(url, revision);
+    const lines = result.out.split("\n");
+    const summary = lines.filter((l) => /^[✓✗] /.test(l));
+    const passed = summary.filter((l) => l.startsWith("✓")).length;
+    console.log(
+      `${result.ok ? "PASS" : "FAIL"} ${revision}: ${summary.length} scenarios, ${passed} without a failing check`,
+    );
+    // Everything after the per-scenario lines: the baseline verdict, and any unexpected failure.
+    const verdict = lines.slice(lines.findIndex((l) => /Expected failures|Baseline|Unexpected|Stale/.test(l)));
+    if (!result.ok) console.log(result.out);
+    else
+      console.log(
+        `     ${verdict
+          .filter((l) => /Baseline|Unexpected|Stale/.test(l))
+          .join(" ")
+          .trim()}`,
+      );
     if (!result.ok) failed++;
   }
 } finally {
   child.kill("SIGTERM");
 }
-console.log(failed === 0 ? `conformance: all ${SCENARIOS.length} scenarios passed` : `conformance: ${failed} failed`);
+console.log(failed === 0 ? "conformance: both revisions pass" : `conformance: ${failed} revision(s) failed`);
 process.exit(failed === 0 ? 0 : 1);

@@ -198,7 +198,9 @@ export function serve(server: McpServer, source: ToolSource, options: RegistryOp
     const result = await tool.call(request.params.arguments ?? {}, ctx);
     // A failure goes to the client's log too (2025: at or above its logging/setLevel; 2026: the request's logLevel).
     if (result.isError) {
-      await extra.mcpReq.log("warning", `${request.params.name} failed: ${textOf(result)}`, "flownally").catch(() => {});
+      await extra.mcpReq
+        .log("warning", `${request.params.name} failed: ${textOf(result)}`, "flownally")
+        .catch(() => {});
     }
     return result;
   });

@@ -1,0 +1,170 @@
+// The main jobs through a real client of each protocol era — 2025-11-25 (the
+// v1 SDK client) and 2026-07-28 (the v2 SDK client, pinned) — in process, over
+// the built binary's stdio and over its Streamable HTTP: tools, resources and
+// their change notifications, prompts, completions, progress, logging, and
+// cancellation that stops the work it started.
+
+import { spawn } from "node:child_process";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type Sandbox, startSandbox } from "../src/sandbox/index.js";
+import { type CallOptions, connectEra, ERAS, type EraClient, type EraName } from "./helpers/eras.js";
+import { json, type Loopback, startLoopback } from "./helpers/loopback.js";
+import { testConfig } from "./helpers/mcp.js";
+
+type Via = "memory" | "stdio" | "http";
+const VIAS: readonly Via[] = ["memory", "stdio", "http"];
+
+let sandbox: Sandbox;
+const open: EraClient[] = [];
+const children: ReturnType<typeof spawn>[] = [];
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+});
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((c) => c.close().catch(() => undefined)));
+});
+afterAll(async () => {
+  for (const child of children) child.kill("SIGTERM");
+  await sandbox.close();
+});
+
+/** Starts the built binary serving HTTP on a free port; resolves with its /mcp URL. */
+async function builtHttp(args: string[], env: Record<string, string> = {}): Promise<string> {
+  const child = spawn(process.execPath, ["dist/cli.js", ...args, "--http", "--port", "0"], {
+    stdio: ["ignore", "ignore", "pipe"],
+    env: { PATH: process.env.PATH ?? "", ...env },
+  });
+  children.push(child);
+  let stderr = "";
+  return new Promise((resolve, reject) => {
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const url = /listening on (\S+\/mcp)/.exec(stderr)?.[1];
+      if (url) resolve(url);
+    });
+    child.once("exit", (code) => reject(new Error(`exited ${code}: ${stderr}`)));
+  });
+}
+
+let sandboxHttp: Promise<string> | undefined;
+
+async function connectTo(era: EraName, via: Via): Promise<EraClient> {
+  const client =
+    via === "memory"
+      ? await connectEra(era, {
+          kind: "memory",
+          config: testConfig({ baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey }),
+        })
+      : via === "stdio"
+        ? await connectEra(era, { kind: "stdio", args: ["--sandbox", "--toolsets", "all"] })
+        : await connectEra(era, {
+            kind: "http",
+            url: await (sandboxHttp ??= builtHttp(["--sandbox", "--toolsets", "all"])),
+          });
+  open.push(client);
+  return client;
+}
+
+describe.each(ERAS)("a %s client", (era) => {
+  describe.each(VIAS)("over %s", (via) => {
+    it("lands on its era, lists tools and calls them", async () => {
+      const client = await connectTo(era, via);
+      expect(client.negotiated()).toBe(era === "2025-11-25" ? "legacy" : "modern");
+      const names = (await client.listTools()).map((t) => t.name);
+      expect(names).toContain("tag_contacts");
+      expect(names).toHaveLength(103);
+      const contacts = await client.callTool("list_contacts", { pageSize: 2 });
+      expect(contacts.isError).toBeFalsy();
+      expect((contacts.structuredContent as { contacts: unknown[] }).contacts).toHaveLength(2);
+      const refused = await client.callTool("get_contact", { id: "con_missing" });
+      expect(refused.isError).toBe(true);
+      expect(JSON.stringify(refused.content)).toMatch(/404/);
+    });
+
+    it("reads a resource and hears it change after its own create_tag", async () => {
+      const client = await connectTo(era, via);
+      expect(await client.readResource("flownally://tags")).toContain('"tags"');
+      const updates: string[] = [];
+      await client.subscribe("flownally://tags", (uri) => void updates.push(uri));
+      const created = await client.callTool("create_tag", { name: `Era ${era} ${via} ${Date.now()}` });
+      expect(created.isError).toBeFalsy();
+      await expect.poll(() => updates).toContain("flownally://tags");
+      expect(await client.readResource("flownally://tags")).toContain(`Era ${era} ${via}`);
+    });
+
+    it("gets prompts and completes their arguments from the workspace", async () => {
+      const client = await connectTo(era, via);
+      expect(await client.listPrompts()).toEqual(["segment-and-tag", "record-an-event", "triage-open-conversations"]);
+      expect(await client.getPrompt("segment-and-tag", { segment: "buyers in Krakow", tag: "VIP" })).toContain(
+        "tag_contacts",
+      );
+      expect(await client.completePrompt("segment-and-tag", "tag", "vi")).toContain("VIP");
+    });
+
+    it("reports progress of a bulk change and logs a failure at the level asked", async () => {
+      const client = await connectTo(era, via);
+      const progress: number[] = [];
+      const tagged = await client.callTool(
+        "tag_contacts",
+        { tagId: "VIP", contactIds: ["con_missing_1", "con_missing_2"] },
+        { onprogress: (p) => void progress.push(p.progress) },
+      );
+      expect(JSON.stringify(tagged.structuredContent)).toContain('"failed":2');
+      expect(progress.length).toBeGreaterThan(0);
+      const logged: unknown[] = [];
+      await client.logAt("warning", (data) => void logged.push(data));
+      await client.callTool("get_contact", { id: "con_missing_2" });
+      await expect.poll(() => JSON.stringify(logged)).toMatch(/get_contact failed: 404/);
+    });
+  });
+});
+
+// Cancellation needs a call that lasts: a loopback API that answers contacts slowly.
+describe.each(ERAS)("cancellation, a %s client", (era) => {
+  let slow: Loopback;
+  beforeAll(async () => {
+    slow = await startLoopback();
+    slow.respond(async (req, res) => {
+      if (req.path === "/users/me") return json(res, 200, { id: "usr_1" });
+      if (req.path === "/tags") return json(res, 200, { tags: [{ id: "tag_1", name: "VIP" }] });
+      await new Promise((r) => setTimeout(r, 50));
+      json(res, 204, {});
+    });
+  });
+  afterAll(() => slow.close());
+
+  it.each(VIAS)("over %s stops the requests a cancelled tag_contacts was sending", async (via) => {
+    slow.requests.length = 0;
+    const env = { FLOWNALLY_API_KEY: "slow-key", FLOWNALLY_BASE_URL: slow.baseUrl };
+    const client =
+      via === "memory"
+        ? await connectEra(era, { kind: "memory", config: testConfig({ baseUrl: slow.baseUrl, apiKey: "slow-key" }) })
+        : via === "stdio"
+          ? await connectEra(era, { kind: "stdio", args: ["--toolsets", "all"], env })
+          : await connectEra(era, {
+              kind: "http",
+              url: await builtHttp(["--toolsets", "all"], { FLOWNALLY_BASE_URL: slow.baseUrl }),
+              token: "slow-key",
+            });
+    open.push(client);
+    const contactIds = Array.from({ length: 400 }, (_, i) => `con_${i}`);
+    const controller = new AbortController();
+    const options: CallOptions = { signal: controller.signal };
+    const call = client.callTool("tag_contacts", { tagId: "tag_1", contactIds, concurrency: 2 }, options);
+    // A 2026-era stdio client first probes a sibling process, so the first requests may take a moment.
+    await expect
+      .poll(() => slow.requests.filter((r) => r.method === "POST").length, { timeout: 10_000 })
+      .toBeGreaterThan(2);
+    controller.abort();
+    await expect(call).rejects.toThrow();
+    // Let what was in flight land, then nothing more may come.
+    await new Promise((r) => setTimeout(r, 300));
+    const afterCancel = slow.requests.length;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(slow.requests.length).toBe(afterCancel);
+    expect(slow.requests.filter((r) => r.method === "POST").length).toBeLessThan(100);
+    // The connection still serves calls.
+    expect((await client.callTool("list_tags", {})).isError).toBeFalsy();
+  });
+});
