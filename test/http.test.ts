@@ -1,6 +1,8 @@
-// Streamable HTTP: a real SDK client over loopback HTTP against a recording API
+// Streamable HTTP: real SDK clients over loopback HTTP against a recording API
 // (and, once, the built binary with its sandbox): who may call, which key each
-// caller's API requests carry, browser guards, limits, stateless mode, shutdown.
+// caller's API requests carry, what is kept per key and per caller and for how
+// long, browser guards, limits, stateless mode, shutdown. (Both protocol eras'
+// main jobs over HTTP are in eras.test.ts, replicas in replicas.test.ts.)
 
 import { spawn } from "node:child_process";
 import { request as httpRequest } from "node:http";
@@ -14,6 +16,7 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Config } from "../src/config.js";
+import { MAX_SUBSCRIPTIONS } from "../src/resources/index.js";
 import { startSandbox } from "../src/sandbox/index.js";
 import { type HttpOptions, type HttpServer, resolveAuth, startHttpServer } from "../src/transports/http/index.js";
 import { json, type Loopback, startLoopback } from "./helpers/loopback.js";
@@ -23,20 +26,34 @@ const KEY_A = "user-a-key-0001";
 const KEY_B = "user-b-key-0002";
 const SERVER_KEY = "server-side-key-0003";
 const MCP_TOKEN = "mcp-token-0004";
+const REVOKED_KEY = "revoked-key-0005";
 
 let api: Loopback;
 const running: HttpServer[] = [];
 const clients: Client[] = [];
 
+/** Answers like the API: /users/me proves a key unless it is REVOKED_KEY; tags list; anything else echoes its id. */
+function answerAsApi(): void {
+  api.respond((req, res) => {
+    if (req.path === "/users/me") {
+      if (req.headers.authorization === `Bearer ${REVOKED_KEY}`)
+        return json(res, 401, { status: 401, code: "unauthorized" });
+      return json(res, 200, { id: "usr_1" });
+    }
+    json(res, 200, req.path === "/tags" ? { tags: [] } : { id: req.path.split("/").pop() });
+  });
+}
+
 beforeAll(async () => {
   api = await startLoopback();
-  api.respond((req, res) => json(res, 200, req.path === "/tags" ? { tags: [] } : { id: req.path.split("/").pop() }));
+  answerAsApi();
 });
 afterAll(() => api.close());
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close().catch(() => undefined)));
   await Promise.all(running.splice(0).map((s) => s.close()));
   api.requests.length = 0;
+  answerAsApi();
 });
 
 function httpConfig(overrides: Partial<Config> = {}, stateless = false): Config {
@@ -141,20 +158,92 @@ describe("per-user keys (no server-side key)", () => {
     expect(own.body).toContain("get_contact");
   });
 
-  it("closes a session on DELETE, after idle expiry, and refuses new ones past the cap", async () => {
-    const server = await start(httpConfig(), { sessionIdleMs: 100, maxSessions: 1 });
+  it("closes a session on DELETE and after idle expiry, and bounds the sessions one caller holds", async () => {
+    let now = 0;
+    const server = await start(httpConfig(), { sessionIdleMs: 1_000, maxSessionsPerCaller: 2, now: () => now });
     const a = await connectClient(server.url, KEY_A);
-    const refused = await raw(server.url, {
+    await a.transport.terminateSession();
+    expect(server.sessionCount()).toBe(0);
+    // A third session of the same caller makes room by closing its oldest idle one, not by refusing.
+    const first = await connectClient(server.url, KEY_A);
+    await connectClient(server.url, KEY_A);
+    await connectClient(server.url, KEY_A);
+    expect(server.sessionCount()).toBe(2);
+    const list = JSON.stringify({ jsonrpc: "2.0", id: 9, method: "tools/list" });
+    const headers = { ...RPC_HEADERS, authorization: `Bearer ${KEY_A}`, "mcp-protocol-version": "2025-06-18" };
+    const gone = await raw(server.url, {
+      headers: { ...headers, "mcp-session-id": first.transport.sessionId ?? "" },
+      body: list,
+    });
+    expect(gone.status).toBe(404);
+    // Idle past the limit: the sweep closes them; the clients start anew on the 404.
+    now += 2_000;
+    server.sweep();
+    expect(server.sessionCount()).toBe(0);
+  });
+
+  it("refuses a key Flownally refuses, remembers the verdict, and keeps nothing for it", async () => {
+    const server = await start(httpConfig());
+    for (let i = 0; i < 3; i++) {
+      const res = await raw(server.url, {
+        headers: { ...RPC_HEADERS, authorization: `Bearer ${REVOKED_KEY}` },
+        body: INITIALIZE,
+      });
+      expect(res.status).toBe(401);
+      expect(res.headers["www-authenticate"]).toContain('error="invalid_token"');
+    }
+    expect(authOf("/users/me")).toEqual([`Bearer ${REVOKED_KEY}`]);
+    expect(server.sessionCount()).toBe(0);
+    expect(server.tenantCount()).toBe(0);
+  });
+
+  it("lets made-up tokens cost one API request each and never lock out a real caller", async () => {
+    const server = await start(httpConfig(), { maxSessions: 5 });
+    api.respond((req, res) =>
+      req.path === "/users/me" && req.headers.authorization !== `Bearer ${KEY_A}`
+        ? json(res, 401, { status: 401 })
+        : json(res, 200, { id: "usr_1" }),
+    );
+    const made = Array.from({ length: 50 }, (_, i) => `made-up-${i}`);
+    const answers = await Promise.all(
+      made.map((t) => raw(server.url, { headers: { ...RPC_HEADERS, authorization: `Bearer ${t}` }, body: INITIALIZE })),
+    );
+    expect(new Set(answers.map((a) => a.status))).toEqual(new Set([401]));
+    expect(server.sessionCount()).toBe(0);
+    expect(server.tenantCount()).toBe(0);
+    await connectClient(server.url, KEY_A);
+    expect(server.sessionCount()).toBe(1);
+  });
+
+  it("answers 503, not 401, when Flownally cannot be asked about a key", async () => {
+    const server = await start(httpConfig());
+    api.respond((_req, res) => json(res, 502, { status: 502 }));
+    const res = await raw(server.url, {
       headers: { ...RPC_HEADERS, authorization: `Bearer ${KEY_B}` },
       body: INITIALIZE,
     });
-    expect(refused.status).toBe(503);
-    await a.transport.terminateSession();
-    expect(server.sessionCount()).toBe(0);
+    expect(res.status).toBe(503);
+    expect(res.headers["retry-after"]).toBeDefined();
+    expect(server.tenantCount()).toBe(0);
+  });
+
+  it("keeps one API client and cache per key, shared by that key's sessions", async () => {
+    const server = await start(httpConfig());
+    await connectClient(server.url, KEY_A);
+    await connectClient(server.url, KEY_A);
     await connectClient(server.url, KEY_B);
-    expect(server.sessionCount()).toBe(1);
-    await new Promise((r) => setTimeout(r, 600));
-    expect(server.sessionCount()).toBe(0);
+    expect(server.sessionCount()).toBe(3);
+    expect(server.tenantCount()).toBe(2);
+  });
+
+  it("refuses a resources/subscribe past the per-session cap", async () => {
+    const server = await start(httpConfig());
+    const { client } = await connectClient(server.url, KEY_A);
+    for (let i = 0; i < MAX_SUBSCRIPTIONS; i++)
+      await client.subscribeResource({ uri: `flownally://contacts/con_${i}` });
+    await expect(client.subscribeResource({ uri: "flownally://contacts/one-too-many" })).rejects.toThrow(
+      /At most 256 subscriptions/,
+    );
   });
 });
 
@@ -243,7 +332,6 @@ describe("files over HTTP", () => {
     client.setRequestHandler(ListRootsRequestSchema, () => ({ roots: [{ uri: "file:///" }] }));
     await client.connect(transport);
     clients.push(client);
-    await new Promise((r) => setTimeout(r, 100));
     const result = (await client.callTool({
       name: "import_contacts",
       arguments: { filePath: "/etc/hostname" },
@@ -255,31 +343,34 @@ describe("files over HTTP", () => {
 });
 
 describe("capabilities over HTTP", () => {
-  it("takes logging/setLevel and delivers a session's log messages to that session only", async () => {
+  it("takes logging/setLevel per session and logs a failed call to its own session at that level", async () => {
+    api.respond((req, res) =>
+      req.path === "/users/me" ? json(res, 200, { id: "usr_1" }) : json(res, 404, { status: 404, code: "not_found" }),
+    );
     const server = await start(httpConfig());
     const a = await connectClient(server.url, KEY_A);
     const b = await connectClient(server.url, KEY_B);
     const seen: { a: string[]; b: string[] } = { a: [], b: [] };
     a.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void seen.a.push(String(n.params.data)));
     b.client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void seen.b.push(String(n.params.data)));
-    await a.client.setLoggingLevel("warning");
-    await b.client.setLoggingLevel("debug");
-    const serverA = server.sessionServer(a.transport.sessionId ?? "");
-    const serverB = server.sessionServer(b.transport.sessionId ?? "");
-    // Log messages outside a request travel on the session's GET stream; give it a moment to open.
-    await new Promise((r) => setTimeout(r, 100));
-    await serverA?.sendLoggingMessage({ level: "info", data: "a-info" });
-    await serverA?.sendLoggingMessage({ level: "error", data: "a-error" });
-    await serverB?.sendLoggingMessage({ level: "info", data: "b-info" });
-    await expect.poll(() => seen.b).toEqual(["b-info"]);
-    await expect.poll(() => seen.a).toEqual(["a-error"]);
+    await a.client.setLoggingLevel("error");
+    await b.client.setLoggingLevel("warning");
+    await a.client.callTool({ name: "get_contact", arguments: { id: "con_a" } });
+    await b.client.callTool({ name: "get_contact", arguments: { id: "con_b" } });
+    await expect.poll(() => seen.b.join("\n")).toMatch(/get_contact failed: 404/);
+    expect(seen.b.join("\n")).not.toContain("con_a");
+    expect(seen.a).toEqual([]);
   });
 });
 
 describe("shutdown", () => {
   it("lets a call in flight finish, then closes every session and refuses new requests", async () => {
+    let release = (): void => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
     api.respond(async (req, res) => {
-      if (req.path === "/contacts/con_slow") await new Promise((r) => setTimeout(r, 300));
+      if (req.path === "/contacts/con_slow") await held;
       json(res, 200, { id: req.path.split("/").pop() });
     });
     const server = await startHttpServer(httpConfig(), { shutdownGraceMs: 5_000 });
@@ -287,29 +378,39 @@ describe("shutdown", () => {
     const call = client.callTool({ name: "get_contact", arguments: { id: "con_slow" } });
     await expect.poll(() => authOf("/contacts/con_slow").length).toBe(1);
     const closed = server.close();
+    const health = await raw(server.url.replace(/\/mcp$/, "/healthz"), { method: "GET" });
+    expect(health.status).toBe(503);
+    expect(JSON.parse(health.body)).toEqual({ status: "stopping" });
+    release();
     const result = (await call) as CallToolResult;
     expect(result.isError).toBeFalsy();
     await closed;
     expect(server.sessionCount()).toBe(0);
     await expect(raw(server.url, { headers: RPC_HEADERS, body: INITIALIZE })).rejects.toThrow();
-    api.respond((req, res) => json(res, 200, { id: req.path.split("/").pop() }));
   });
 });
 
 describe("notifications reach the right session (sandbox)", () => {
-  it("sends progress to the caller and resources/updated only to the session whose change it was", async () => {
+  it("sends progress to the caller, and resources/updated to every subscribed session of the same key only", async () => {
     const sandbox = await startSandbox();
     try {
       const server = await start(httpConfig({ baseUrl: sandbox.baseUrl }));
       const a = await connectClient(server.url, sandbox.apiKey);
       const b = await connectClient(server.url, sandbox.apiKey);
-      const updated: { a: string[]; b: string[] } = { a: [], b: [] };
-      a.client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => void updated.a.push(n.params.uri));
-      b.client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => void updated.b.push(n.params.uri));
-      await a.client.subscribeResource({ uri: "flownally://tags" });
-      await b.client.subscribeResource({ uri: "flownally://tags" });
-      await a.client.readResource({ uri: "flownally://tags" });
-      await b.client.readResource({ uri: "flownally://tags" });
+      const other = await connectClient(server.url, "sandbox-admin");
+      const updated: { a: string[]; b: string[]; other: string[] } = { a: [], b: [], other: [] };
+      for (const [name, c] of [
+        ["a", a],
+        ["b", b],
+        ["other", other],
+      ] as const) {
+        c.client.setNotificationHandler(
+          ResourceUpdatedNotificationSchema,
+          (n) => void updated[name].push(n.params.uri),
+        );
+        await c.client.subscribeResource({ uri: "flownally://tags" });
+        await c.client.readResource({ uri: "flownally://tags" });
+      }
 
       const created = (await a.client.callTool({
         name: "create_tag",
@@ -317,6 +418,8 @@ describe("notifications reach the right session (sandbox)", () => {
       })) as CallToolResult;
       expect(created.isError).toBeFalsy();
       await expect.poll(() => updated.a).toContain("flownally://tags");
+      // The same key's other session shares the workspace: its view changed too.
+      await expect.poll(() => updated.b).toContain("flownally://tags");
 
       const contactIds = [...sandbox.store.contacts.keys()].slice(0, 5);
       const tagId = String((created.structuredContent as { id?: unknown } | undefined)?.id);
@@ -326,7 +429,8 @@ describe("notifications reach the right session (sandbox)", () => {
       })) as CallToolResult;
       expect(tagged.isError).toBeFalsy();
       expect(progress.length).toBeGreaterThan(0);
-      expect(updated.b).toEqual([]);
+      // Another key is another tenant: it hears nothing of this one's changes.
+      expect(updated.other).toEqual([]);
     } finally {
       await Promise.all(clients.splice(0).map((c) => c.close().catch(() => undefined)));
       await sandbox.close();
@@ -345,6 +449,12 @@ describe("stateless mode", () => {
     expect(result.isError).toBeFalsy();
     expect(authOf("/contacts/con_dave")).toEqual([`Bearer ${KEY_A}`]);
     expect(server.sessionCount()).toBe(0);
+    expect(server.tenantCount()).toBe(1);
+    const stream = await raw(server.url, {
+      method: "GET",
+      headers: { authorization: `Bearer ${KEY_A}`, accept: "text/event-stream" },
+    });
+    expect(stream.status).toBe(405);
   });
 });
 

@@ -50,6 +50,8 @@ export interface HttpOptions {
   maxSessionsPerCaller?: number;
   /** How long shutdown waits for calls in flight (default 10 s). */
   shutdownGraceMs?: number;
+  /** The clock sessions age by (tests move it instead of waiting). */
+  now?: () => number;
   /** Overrides for every API client (tests shorten retries). */
   clientOptions?: Partial<ClientOptions>;
 }
@@ -64,6 +66,8 @@ export interface HttpServer {
   tenantCount(): number;
   /** The McpServer serving a 2025-era session (to send it log messages or notifications). */
   sessionServer(sessionId: string): McpServer | undefined;
+  /** Closes the sessions idle past the limit now (a timer does this on its own). */
+  sweep(): void;
   /** Stops taking calls, lets those in flight finish (bounded), closes everything. */
   close(): Promise<void>;
 }
@@ -174,6 +178,7 @@ export async function startHttpServer(config: Config, options: HttpOptions = {})
       perCaller: options.maxSessionsPerCaller ?? 16,
     },
     (session) => tenants.release(session.tenant),
+    options.now,
   );
   let inFlight = 0;
   let draining = false;
@@ -222,7 +227,8 @@ export async function startHttpServer(config: Config, options: HttpOptions = {})
     if (sessionId !== undefined) {
       const session = sessions.find(sessionId, caller.identity);
       if (!session) return sendRpcError(res, 404, -32001, "Session not found; start a new one with initialize.");
-      sessions.track(session, res);
+      // A GET stream only listens: a session whose client calls nothing for the idle time expires even with one open.
+      if (req.method === "POST") sessions.track(session, res);
       return sendWebResponse(res, await session.transport.handleRequest(request, { parsedBody: body }));
     }
     if (req.method !== "POST" || !isInitializeRequest(body)) {
@@ -290,7 +296,8 @@ export async function startHttpServer(config: Config, options: HttpOptions = {})
         "www-authenticate": caller.challenge,
       });
     }
-    track(res);
+    // GET streams only listen: shutdown waits for calls, not for listeners.
+    if (req.method === "POST") track(res);
     return serveMcp(req, res, caller);
   };
 
@@ -342,6 +349,7 @@ export async function startHttpServer(config: Config, options: HttpOptions = {})
     sessionCount: () => sessions.size,
     tenantCount: () => tenants.size,
     sessionServer: (id) => sessions.server(id),
+    sweep: () => sessions.sweep(),
     close,
   };
 }

@@ -122,7 +122,7 @@ export class Sessions {
   }
 
   /** Closes sessions idle past the limit, even with a GET stream open: the client re-initializes on the 404. */
-  private sweep(): void {
+  sweep(): void {
     const now = this.now();
     for (const session of this.byId.values()) {
       if (session.active === 0 && now - session.lastSeen > this.limits.idleMs) void this.close(session);
