@@ -49,6 +49,12 @@ async function builtHttp(args: string[], env: Record<string, string> = {}): Prom
 
 let sandboxHttp: Promise<string> | undefined;
 
+/** One built binary serving its sandbox over HTTP, shared by every HTTP case. */
+function sandboxOverHttp(): Promise<string> {
+  sandboxHttp ??= builtHttp(["--sandbox", "--toolsets", "all"]);
+  return sandboxHttp;
+}
+
 async function connectTo(era: EraName, via: Via): Promise<EraClient> {
   const client =
     via === "memory"
@@ -60,7 +66,7 @@ async function connectTo(era: EraName, via: Via): Promise<EraClient> {
         ? await connectEra(era, { kind: "stdio", args: ["--sandbox", "--toolsets", "all"] })
         : await connectEra(era, {
             kind: "http",
-            url: await (sandboxHttp ??= builtHttp(["--sandbox", "--toolsets", "all"])),
+            url: await sandboxOverHttp(),
           });
   open.push(client);
   return client;
