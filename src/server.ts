@@ -36,7 +36,7 @@ export function instructions(config: Config): string {
     "Flownally CRM and messaging workspace.",
     "Definitions are resources: flownally://tags, flownally://contacts/custom-fields, flownally://properties/custom-fields,",
     "flownally://event-types (with payloadSchema), flownally://inboxes; one contact is flownally://contacts/{id}.",
-    "Cached up to 30 s; refreshed after this server's own changes.",
+    "Resources are read live.",
     "tagId, tagIds, customFieldId and eventTypeId take an id or the exact name (any case).",
     "Event payloads, date field values and phones are checked before sending; a refusal means nothing was sent.",
     "Prompts: segment-and-tag, record-an-event, triage-open-conversations.",
@@ -48,15 +48,15 @@ export function instructions(config: Config): string {
 
 /**
  * How long a 2026-era client may reuse a list or read before asking again
- * (`ttlMs`, per caller). The catalogue never changes while a process runs; the
- * definitions resources follow the workspace cache's 30 s.
+ * (`ttlMs`, per caller). The catalogue never changes while a process runs;
+ * resources are read live (definitions change under us), so never reused.
  */
 const CACHE_HINTS = {
   "tools/list": { ttlMs: 3_600_000, cacheScope: "private" },
   "prompts/list": { ttlMs: 3_600_000, cacheScope: "private" },
   "resources/list": { ttlMs: 3_600_000, cacheScope: "private" },
   "resources/templates/list": { ttlMs: 3_600_000, cacheScope: "private" },
-  "resources/read": { ttlMs: 30_000, cacheScope: "private" },
+  "resources/read": { ttlMs: 0, cacheScope: "private" },
   "server/discover": { ttlMs: 3_600_000, cacheScope: "private" },
 } as const;
 

@@ -47,7 +47,7 @@ describe("resources", () => {
       "flownally://properties/custom-fields",
       "flownally://tags",
     ]);
-    for (const r of resources) expect(r.description).toMatch(/Cached up to 30 s/);
+    for (const r of resources) expect(r.description).toMatch(/Listed live on every read/);
     const { resourceTemplates } = await mcp.client.listResourceTemplates();
     expect(resourceTemplates.map((t) => t.uriTemplate)).toEqual(["flownally://contacts/{id}"]);
 
@@ -61,6 +61,17 @@ describe("resources", () => {
     }[];
     expect(eventTypes.find((t) => t.name === "order.paid")?.payloadSchema).toMatchObject({ required: ["orderId"] });
     expect((await readJson(`flownally://contacts/${ANNA}`)).name).toBe("Anna Kowalska");
+  });
+
+  it("reads definitions live: a tag made elsewhere (the app, another replica) shows at once", async () => {
+    expect(names((await readJson("flownally://tags")).tags)).not.toContain("Made in the app");
+    const res = await fetch(`${sandbox.baseUrl}/tags`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${sandbox.apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "Made in the app" }),
+    });
+    expect(res.status).toBe(201);
+    expect(names((await readJson("flownally://tags")).tags)).toContain("Made in the app");
   });
 
   it("says what went wrong reading a contact that does not exist", async () => {

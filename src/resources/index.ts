@@ -18,7 +18,7 @@ import { completeContactIds, DEFINITIONS, type DefinitionKind, type Workspace } 
 
 const JSON_TYPE = "application/json";
 
-const FRESHNESS = "Cached up to 30 s and refreshed after this server's own changes (fetchedAt says when).";
+const FRESHNESS = "Listed live on every read (fetchedAt says when).";
 
 const ABOUT: Readonly<Record<DefinitionKind, { title: string; description: string; scope: string }>> = {
   tags: {
@@ -70,7 +70,9 @@ export function registerResources(server: McpServer, workspace: Workspace, deliv
       { title: about.title, description: `${about.description} ${FRESHNESS}`, mimeType: JSON_TYPE },
       async (uri) => {
         try {
-          const { items, fetchedAt } = await workspace.get(kind);
+          // Always current: another replica, or someone in the Flownally app, may have changed them.
+          // The listing also refreshes the cache that name lookups and completions use.
+          const { items, fetchedAt } = await workspace.get(kind, { refresh: true });
           const body = { [source.itemsKey]: items, fetchedAt: new Date(fetchedAt).toISOString() };
           return contents(uri.href, body);
         } catch (err) {
