@@ -244,7 +244,7 @@ describe("per-user keys (no server-side key)", () => {
     await expect(client.subscribeResource({ uri: "flownally://contacts/one-too-many" })).rejects.toThrow(
       /At most 256 subscriptions/,
     );
-  });
+  }, 30_000);
 });
 
 describe("server-side key with an MCP token", () => {

@@ -29,9 +29,7 @@ export class FileRoots {
    * notifications/roots/list_changed.
    */
   attach(server: Server): void {
-    const previous = server.oninitialized;
     server.oninitialized = () => {
-      previous?.();
       if (server.getClientCapabilities()?.roots) this.refresh(server);
     };
     server.setNotificationHandler("notifications/roots/list_changed", () => {

@@ -58,7 +58,14 @@ export const CONTACT_TEMPLATE = "flownally://contacts/{id}";
  * follows the workspace itself; `entry` for per-request instances, whose
  * serving entry publishes changes (see transports/http.ts).
  */
-export type ChangeDelivery = { kind: "connection"; era: "legacy" | "modern" } | { kind: "entry" };
+export type ChangeDelivery =
+  | {
+      kind: "connection";
+      era: "legacy" | "modern";
+      /** Aborted when the connection ends (a session closes); none: it ends with the process. */
+      closed?: AbortSignal;
+    }
+  | { kind: "entry" };
 
 export function registerResources(server: McpServer, workspace: Workspace, delivery: ChangeDelivery): void {
   for (const [kind, about] of Object.entries(ABOUT) as [DefinitionKind, (typeof ABOUT)[DefinitionKind]][]) {
@@ -137,6 +144,7 @@ function subscriptions(server: McpServer): Set<string> {
  * for definitions (clients that do not subscribe hear only that), updated for
  * a subscribed URI. `subscribed` undefined: the 2026 era, where the serving
  * entry keeps each subscriptions/listen filter and drops what nobody asked for.
+ * Returns the function that stops following (HTTP sessions come and go; the workspace stays).
  */
 function followChanges(server: McpServer, workspace: Workspace, subscribed: Set<string> | undefined): void {
   const stop = workspace.onChange((change) => {

@@ -19,6 +19,8 @@ export interface Session {
   server: McpServer;
   transport: WebStandardStreamableHTTPServerTransport;
   lastSeen: number;
+  /** Aborted when the session closes: what it started listening to stops. */
+  ended: AbortController;
   /** Requests being served; a busy session never expires. */
   active: number;
   closed: boolean;
@@ -73,14 +75,16 @@ export class Sessions {
     }
     if (this.byId.size >= this.limits.max) this.sweep();
     if (this.byId.size >= this.limits.max) return undefined;
+    const ended = new AbortController();
     const session: Session = {
       id: undefined,
       identity,
       tenant,
+      ended,
       server: createServer(this.config, {
         client: tenant.client,
         files: tenant.files,
-        changes: { kind: "connection", era: "legacy" },
+        changes: { kind: "connection", era: "legacy", closed: ended.signal },
       }),
       transport: new WebStandardStreamableHTTPServerTransport({
         sessionIdGenerator: () => randomUUID(),
@@ -112,6 +116,7 @@ export class Sessions {
     if (session.closed) return;
     session.closed = true;
     if (session.id !== undefined) this.byId.delete(session.id);
+    session.ended.abort();
     await session.server.close().catch(() => undefined);
     this.onClose(session);
   }
