@@ -7,11 +7,11 @@ import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Sandbox, startSandbox } from "../src/sandbox/index.js";
 import { connectEra, ERAS } from "./helpers/eras.js";
-import { type Proxy, startRoundRobin } from "./helpers/proxy.js";
+import { type RoundRobin, startRoundRobin } from "./helpers/proxy.js";
 
 const REPLICAS = 3;
 let sandbox: Sandbox;
-let proxy: Proxy;
+let proxy: RoundRobin;
 const children: ReturnType<typeof spawn>[] = [];
 
 async function replica(baseUrl: string): Promise<string> {

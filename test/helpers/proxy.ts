@@ -5,14 +5,14 @@
 import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export interface Proxy {
+export interface RoundRobin {
   url: string;
   /** Requests each upstream received, by index. */
   hits: number[];
   close(): Promise<void>;
 }
 
-export async function startRoundRobin(upstreams: readonly string[]): Promise<Proxy> {
+export async function startRoundRobin(upstreams: readonly string[]): Promise<RoundRobin> {
   const hits = upstreams.map(() => 0);
   let next = 0;
   const server = createServer((req, res) => {
