@@ -13,19 +13,13 @@ COPY scripts ./scripts
 COPY src ./src
 RUN npm run build
 
-# Production dependencies only, pinned by the lock file.
-FROM node:20-slim AS deps
-WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
-
-# Runtime stage: dist + production node_modules, run as the unprivileged node user.
+# Runtime stage: dist/ is self-contained (every dependency bundled), so no node_modules;
+# run as the unprivileged node user.
 FROM node:20-slim
 ENV NODE_ENV=production
 WORKDIR /app
 # package.json carries "type": "module", which node needs to load dist/*.js as ESM.
 COPY package.json LICENSE README.md ./
-COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 3000

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds flownally-mcp.mcpb, the one-click Claude Desktop bundle: the built
-# server, the manifest and production dependencies only (pinned by the lock file).
+# Builds flownally-mcp.mcpb, the one-click Claude Desktop bundle, with only what runs:
+# dist/ (the self-contained bundle: no node_modules), package.json (it makes dist/cli.js
+# an ES module), the manifest, and the licences (LICENSE, dist/THIRD_PARTY_LICENSES.txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,11 +12,10 @@ trap 'rm -rf "$stage"' EXIT
 npm run build --silent
 npx --no-install mcpb validate manifest.json
 
-# What the npm package ships (dist, README, LICENSE) plus the manifest and lock file.
+# What the npm package ships, less the README, plus the manifest.
 npm pack --silent --pack-destination "$stage" >/dev/null
 tar -xzf "$stage"/flownally-mcp-*.tgz -C "$stage"
-cp manifest.json package-lock.json "$stage/package/"
-(cd "$stage/package" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error)
-rm -f "$stage/package/package-lock.json"
+rm "$stage/package/README.md"
+cp manifest.json "$stage/package/"
 
 npx --no-install mcpb pack "$stage/package" "$PWD/$out"

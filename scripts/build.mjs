@@ -12,6 +12,7 @@ import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { writeNotices } from "./notices.mjs";
 
 const LISTING = resolve("src/tools/listing.ts");
 
@@ -69,7 +70,7 @@ const precomputedListing = {
 };
 
 await rm("dist", { recursive: true, force: true });
-await build({
+const { metafile } = await build({
   entryPoints: ["src/cli.ts"],
   outfile: "dist/server.cjs",
   bundle: true,
@@ -82,8 +83,11 @@ await build({
   plugins: [precomputedListing],
   sourcemap: false,
   legalComments: "none",
+  // Which packages it bundles, for their licences (writeNotices below).
+  metafile: true,
   logLevel: "warning",
 });
+await writeNotices(metafile, "dist/THIRD_PARTY_LICENSES.txt");
 
 // cli-entry.mjs wraps the bundle in a function: a hashbang line there would be a syntax error.
 const bundle = (await readFile("dist/server.cjs", "utf8")).replace(/^#!.*\n/, "");

@@ -22,6 +22,10 @@ async function main(): Promise<void> {
   }
   if (command.kind === "help") return void process.stdout.write(USAGE);
   if (command.kind === "version") return void process.stdout.write(`${VERSION}\n`);
+  if (command.kind === "sandbox-api") {
+    const { serveSandboxApi } = await import("./sandbox/standalone.js");
+    return serveSandboxApi(command.options);
+  }
   let config: Config = command.config;
   const unknownTools = await unknownToolNames([...(config.tools ?? []), ...(config.excludeTools ?? [])]);
   if (unknownTools) exitUsage(`--tools/--exclude-tools: ${unknownTools}`);

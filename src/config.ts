@@ -39,18 +39,33 @@ export interface Config {
   http: { host: string; port: number; stateless: boolean } | undefined;
 }
 
-export type CliCommand = { kind: "help" } | { kind: "version" } | { kind: "serve"; config: Config };
+/** `--sandbox-api`: the sandbox's HTTP API alone, seeded with the demo workspace unless `--empty`. */
+export interface SandboxApiOptions {
+  host: string;
+  port: number;
+  seed: boolean;
+}
+
+export type CliCommand =
+  | { kind: "help" }
+  | { kind: "version" }
+  | { kind: "serve"; config: Config }
+  | { kind: "sandbox-api"; options: SandboxApiOptions };
+
+const SANDBOX_API_PORT = 4010;
 
 export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
-export const USAGE = `Usage: flownally-mcp [options]
+export const USAGE = `Usage: flownally-mcp [options] [folder ...]
+       flownally-mcp --sandbox-api [--host <host>] [--port <port>] [--empty]
 
 Serves the Flownally API as MCP tools over stdio (or Streamable HTTP with --http).
+Folders after the options are where files may be read from (as FLOWNALLY_FILE_ROOTS).
 
 Options:
-  --sandbox                 Run against a built-in demo workspace: no key, no network
+  --sandbox                 Run against a built-in demo workspace: no key, no network (env FLOWNALLY_SANDBOX=1)
   --toolsets <list|all|default>  Toolsets to serve (env FLOWNALLY_TOOLSETS); default: ${DEFAULT_TOOLSETS.join(",")}
   --tools <names>           Also serve these tools, by name (env FLOWNALLY_TOOLS)
   --exclude-tools <names>   Never serve these tools (env FLOWNALLY_EXCLUDE_TOOLS)
@@ -62,6 +77,9 @@ Options:
   --host <host>             HTTP bind address (env FLOWNALLY_HOST; default 127.0.0.1)
   --port <port>             HTTP port (env FLOWNALLY_PORT; default 3000)
   --stateless               HTTP without sessions, for replicas behind a load balancer (env FLOWNALLY_STATELESS=1)
+  --sandbox-api             Serve only the sandbox's HTTP API (no MCP), a local stand-in for Flownally,
+                            at --host (default 127.0.0.1) and --port (default ${SANDBOX_API_PORT})
+  --empty                   With --sandbox-api: an empty workspace instead of the demo one
   -h, --help                Show this help
   -v, --version             Show the version
 
@@ -93,9 +111,26 @@ export function parseCli(argv: readonly string[], env: Env): CliCommand {
     "--host",
     "--port",
   ]);
-  const switches = new Set(["--sandbox", "--read-only", "--http", "--stateless", "--help", "-h", "--version", "-v"]);
+  const switches = new Set([
+    "--sandbox",
+    "--sandbox-api",
+    "--empty",
+    "--read-only",
+    "--http",
+    "--stateless",
+    "--help",
+    "-h",
+    "--version",
+    "-v",
+  ]);
+  const folders: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i] ?? "";
+    // A folder, as a desktop bundle passes the ones its user picked.
+    if (!raw.startsWith("-")) {
+      folders.push(raw);
+      continue;
+    }
     const [name, inline] = raw.includes("=")
       ? [raw.slice(0, raw.indexOf("=")), raw.slice(raw.indexOf("=") + 1)]
       : [raw, undefined];
@@ -128,6 +163,26 @@ export function parseCli(argv: readonly string[], env: Env): CliCommand {
       throw new ConfigError(`${name} must be an integer from ${min} to ${max}`);
     return n;
   };
+
+  // --sandbox-api serves no MCP, so only its own flags mean anything beside it; any other is refused.
+  if (flags.has("--sandbox-api")) {
+    const own = ["--sandbox-api", "--host", "--port", "--empty"];
+    const others = [...[...flags.keys()].filter((flag) => !own.includes(flag)), ...folders];
+    if (others.length > 0) {
+      throw new ConfigError(`--sandbox-api takes only --host, --port and --empty, not ${others.join(", ")}`);
+    }
+    const host = flags.get("--host");
+    const port = flags.get("--port");
+    return {
+      kind: "sandbox-api",
+      options: {
+        host: typeof host === "string" ? host : "127.0.0.1",
+        port: int(typeof port === "string" ? port : undefined, "--port", SANDBOX_API_PORT, 0, 65_535),
+        seed: !flags.has("--empty"),
+      },
+    };
+  }
+  if (flags.has("--empty")) throw new ConfigError("--empty goes with --sandbox-api");
 
   const toolMode = str("--tool-mode", "FLOWNALLY_TOOL_MODE") ?? "operations";
   if (toolMode !== "operations" && toolMode !== "discovery")
@@ -164,8 +219,8 @@ export function parseCli(argv: readonly string[], env: Env): CliCommand {
         500,
         1_000_000,
       ),
-      fileRoots: roots ? roots.split(delimiter).filter(Boolean) : undefined,
-      sandbox: flags.has("--sandbox"),
+      fileRoots: folders.length > 0 ? folders : roots ? roots.split(delimiter).filter(Boolean) : undefined,
+      sandbox: bool("--sandbox", "FLOWNALLY_SANDBOX"),
       http: bool("--http", "FLOWNALLY_HTTP")
         ? {
             host: str("--host", "FLOWNALLY_HOST") ?? "127.0.0.1",

@@ -438,6 +438,39 @@ describe("API keys", () => {
     await expectProblem(call("GET", `/service-accounts/${accountId}/api-keys`), 404, "service_account_not_found");
     await expectProblem(call("GET", "/service-accounts", undefined, { key: "sandbox-agent" }), 403, "auth_forbidden");
   });
+
+  it("authenticates only the documented tokens and live keys made through the API", async () => {
+    await expectProblem(call("GET", "/tags", undefined, { key: "fl_live_anything" }), 401, "auth_unauthenticated");
+    await expectProblem(call("GET", "/tags", undefined, { key: "constructor" }), 401, "auth_unauthenticated");
+    for (const key of ["sandbox-owner", "sandbox-admin", "sandbox-agent"]) {
+      expect((await call("GET", "/tags", undefined, { key })).status, key).toBe(200);
+    }
+
+    const account = (await call("POST", "/service-accounts", { name: "Sklep sync", role: "agent" })).json as {
+      id: string;
+    };
+    const issue = async () =>
+      (await call("POST", `/service-accounts/${account.id}/api-keys`, { name: "sync" })).json as {
+        id: string;
+        key: string;
+      };
+    const first = await issue();
+    const second = await issue();
+    // A key acts with its service account's role: an agent's key may list tags but not service accounts.
+    expect((await call("GET", "/tags", undefined, { key: first.key })).status).toBe(200);
+    await expectProblem(call("GET", "/service-accounts", undefined, { key: first.key }), 403, "auth_forbidden");
+
+    expect((await call("DELETE", `/api-keys/${first.id}`)).status).toBe(204);
+    const revoked = await expectProblem(
+      call("GET", "/tags", undefined, { key: first.key }),
+      401,
+      "auth_unauthenticated",
+    );
+    expect(revoked.detail).toMatch(/revoked/);
+    expect((await call("GET", "/tags", undefined, { key: second.key })).status).toBe(200);
+    expect((await call("DELETE", `/service-accounts/${account.id}`)).status).toBe(204);
+    await expectProblem(call("GET", "/tags", undefined, { key: second.key }), 401, "auth_unauthenticated");
+  });
 });
 
 describe("webhooks", () => {

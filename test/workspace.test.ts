@@ -298,7 +298,7 @@ describe("what is sent (loopback)", () => {
     api.respond((req, res) => {
       if (req.path === "/contacts/custom-fields") {
         json(res, 200, {
-          customFields: [{ id: "cf_preferred_store", key: "preferredStore", name: "Preferred store", type: "text" }],
+          customFields: [{ id: "cf_preferred_store", name: "Preferred store", type: "text" }],
         });
       } else json(res, 200, { contacts: [] });
     });

@@ -7,7 +7,7 @@
 
 import { parse } from "csv-parse/sync";
 import { createContact, E164_MESSAGE, isE164 } from "./contact-model.js";
-import { checkFieldValue, findField } from "./routes/custom-fields.js";
+import { checkFieldValue, fieldKey, findField } from "./routes/custom-fields.js";
 import type { ContactImport, CustomFieldDefinition, ImportRowError, Store } from "./store.js";
 
 const PENDING_MS = 20;
@@ -93,7 +93,7 @@ function importRow(
     } else if (column.kind === "field" && value !== "") {
       const violation = checkFieldValue(column.field, value, columnName);
       if (violation) errors.push({ row, column: columnName, message: violation.message });
-      else customFields[column.field.key] = value;
+      else customFields[fieldKey(column.field.id)] = value;
     }
   });
   if (errors.length === 0 && name === "" && phone === undefined) {

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { badRequest, type Caller, type Ctx, type Method, Problem, type Role, type Route } from "./framework.js";
-import { routes as apiKeyRoutes } from "./routes/api-keys.js";
+import { routes as apiKeyRoutes, keyRole } from "./routes/api-keys.js";
 import { routes as billingRoutes } from "./routes/billing.js";
 import { routes as chatbotRoutes } from "./routes/chatbots.js";
 import { routes as contactRoutes } from "./routes/contacts.js";
@@ -24,7 +24,13 @@ import { SCOPES } from "./scopes.js";
 import { seed } from "./seed.js";
 import { SANDBOX_USER_IDS, Store } from "./store.js";
 
-/** The default sandbox key; `sandbox-admin` and `sandbox-agent` act with those roles. */
+/** The documented bearer tokens and the role each acts with; keys made with POST /service-accounts/{id}/api-keys work too. */
+export const SANDBOX_TOKENS: ReadonlyMap<string, Role> = new Map([
+  ["sandbox-owner", "owner"],
+  ["sandbox-admin", "admin"],
+  ["sandbox-agent", "agent"],
+]);
+/** The default sandbox key, the owner's. */
 export const SANDBOX_API_KEY = "sandbox-owner";
 
 const API_PREFIX = "/v1";
@@ -70,7 +76,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (options.seed !== false) seed(store);
   const router = new Router(ROUTE_MODULES.flatMap((build) => build(store)));
   const server = createServer((req, res) => {
-    void handle(router, req, res);
+    void handle(store, router, req, res);
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
@@ -165,13 +171,13 @@ function matchSegments(
 
 // ---- Request handling ----
 
-async function handle(router: Router, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(store: Store, router: Router, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const requestId = `req_${randomUUID()}`;
   res.setHeader("x-request-id", requestId);
   const url = new URL(req.url ?? "/", "http://sandbox");
   try {
     const segments = pathSegments(url.pathname);
-    const caller = authenticate(req);
+    const caller = authenticate(store, req);
     const method = (req.method ?? "GET").toUpperCase();
     const found = router.match(method, segments);
     if (found.kind === "not_found") {
@@ -222,20 +228,25 @@ function pathSegments(pathname: string): string[] {
     });
 }
 
-const TOKEN_ROLES: Readonly<Record<string, Role>> = {
-  "sandbox-owner": "owner",
-  "sandbox-admin": "admin",
-  "sandbox-agent": "agent",
-};
-
-function authenticate(req: IncomingMessage): Caller {
+/**
+ * Only the documented tokens and live keys made through the API authenticate. A service account's key
+ * acts as the demo user of its role: the reference does not say whom a service account acts as.
+ */
+function authenticate(store: Store, req: IncomingMessage): Caller {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? "");
   const token = match?.[1];
   if (token === undefined) {
     throw new Problem(401, "auth_unauthenticated", "Unauthorized", "Send an API key as `Authorization: Bearer <key>`.");
   }
-  // Any other key acts as the owner, so the sandbox works with whatever key a client has configured.
-  const role = TOKEN_ROLES[token] ?? "owner";
+  const role = SANDBOX_TOKENS.get(token) ?? keyRole(store, token);
+  if (role === undefined) {
+    throw new Problem(
+      401,
+      "auth_unauthenticated",
+      "Unauthorized",
+      "This API key is not valid: it is unknown, revoked, or its service account was deleted.",
+    );
+  }
   return { role, userId: SANDBOX_USER_IDS[role] };
 }
 

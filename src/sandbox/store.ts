@@ -23,7 +23,7 @@ export interface Contact {
   updatedAt: string;
   identities: Identity[];
   tagIds: string[];
-  /** Values keyed by the field definition's `key` (camelCase of its name), as in the reference example. */
+  /** Values keyed by their field's key (`fieldKey`: `cf_lifecycle_stage` → `lifecycleStage`), as in the reference. */
   customFields: Record<string, string>;
   archivedAt: string | null;
   /** Soft delete: a deleted contact is invisible to every endpoint but kept for history. */
@@ -42,8 +42,6 @@ export type EntityType = "contact" | "property";
 
 export interface CustomFieldDefinition {
   id: string;
-  /** Stable camelCase key under which contact values are stored (`lifecycleStage`). Not shown by the API. */
-  key: string;
   name: string;
   type: FieldType;
   createdAt: string;
@@ -78,6 +76,7 @@ export interface EventType {
   name: string;
   description?: string;
   payloadSchema?: Record<string, unknown>;
+  /** Not shown by the API; the reference says only that a predefined type cannot be deleted. */
   predefined: boolean;
   createdAt: string;
   updatedAt: string;
@@ -221,6 +220,8 @@ export interface ApiKey {
   name: string;
   /** First characters of the secret, shown in listings; the secret itself is returned once on create. */
   prefix: string;
+  /** SHA-256 of the secret (hex), what a bearer token is checked against; the secret itself is never kept. */
+  digest: string;
   createdAt: string;
   revokedAt: string | null;
 }

@@ -122,10 +122,9 @@ export function resolveNames(workspace: Workspace) {
   };
 }
 
-// Contact values are stored under a field's `key` where the API shows one (the
-// sandbox does), else under its id. A key or id passes; a name is mapped; a key
-// that matches no field is refused with the nearest names. When the fields
-// cannot be listed, the keys go as given and the API judges them.
+// A `customFields` key may be a field's key, its id, or its name in any case; it is
+// sent as the key (see fieldKey). A key that matches no field is refused with the
+// nearest names. When the fields cannot be listed, the keys go as given and the API judges them.
 async function fieldKeys(workspace: Workspace, values: Record<string, string>): Promise<Record<string, string>> {
   if (Object.keys(values).length === 0) return values;
   let items: readonly Definition[];
@@ -143,18 +142,23 @@ async function fieldKeys(workspace: Workspace, values: Record<string, string>): 
       field = again.found;
       if (!field) throw unknownName("contactFields", key, `customFields.${key}`, again.items ?? items);
     }
-    out[apiKey(field)] = value;
+    out[fieldKey(field.id)] = value;
   }
   return out;
 }
 
-/** The field a `customFields` key stands for when it is already the API's own key (or id). */
-export function fieldByKey(items: readonly Definition[], key: string): Definition | undefined {
-  return items.find((d) => d.key === key || d.id === key);
+/**
+ * The key a contact's `customFields` holds a field's value under: the field id without its `cf_`
+ * prefix, snake_case turned to lowerCamelCase (`cf_lifecycle_stage` → `lifecycleStage`, `cf_email` →
+ * `email`), as the API reference pairs them. Ids never change on rename, so neither does the key.
+ */
+export function fieldKey(id: string): string {
+  return id.replace(/^cf_/, "").replace(/_([a-z0-9])/gi, (_, first: string) => first.toUpperCase());
 }
 
-function apiKey(field: Definition): string {
-  return typeof field.key === "string" && field.key !== "" ? field.key : field.id;
+/** The field a `customFields` key stands for when it is already the field's key, or its id. */
+export function fieldByKey(items: readonly Definition[], key: string): Definition | undefined {
+  return items.find((d) => fieldKey(d.id) === key || d.id === key);
 }
 
 function isStringRecord(value: unknown): value is Record<string, string> {

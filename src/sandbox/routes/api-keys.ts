@@ -1,7 +1,7 @@
 // Service accounts and their API keys. A key's plaintext exists only in the create
-// response: the store keeps a display prefix, never the secret.
+// response: the store keeps a display prefix and a digest to check bearer tokens against, never the secret.
 
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import {
   ALL_ROLES,
   bodyObject,
@@ -13,6 +13,7 @@ import {
   noContent,
   ok,
   Problem,
+  type Role,
   type Route,
 } from "../framework.js";
 import type { ApiKey, ServiceAccount, Store } from "../store.js";
@@ -129,11 +130,28 @@ export function issueKey(
     serviceAccountId,
     name,
     prefix: plaintext.slice(0, PREFIX_LENGTH),
+    digest: digestOf(plaintext),
     createdAt: createdAt ?? store.now(),
     revokedAt: null,
   };
   store.apiKeys.set(key.id, key);
   return { key, plaintext };
+}
+
+/**
+ * The role a bearer token made by POST /service-accounts/{id}/api-keys acts with: its service account's,
+ * while the key is not revoked and the account not deleted; undefined for any other token.
+ */
+export function keyRole(store: Store, token: string): Role | undefined {
+  const digest = digestOf(token);
+  for (const key of store.apiKeys.values()) {
+    if (key.digest === digest && key.revokedAt === null) return store.serviceAccounts.get(key.serviceAccountId)?.role;
+  }
+  return undefined;
+}
+
+function digestOf(secret: string): string {
+  return createHash("sha256").update(secret).digest("hex");
 }
 
 function accountView(store: Store, account: ServiceAccount) {

@@ -24,7 +24,7 @@ import {
   type Route,
 } from "../framework.js";
 import { CHANNELS, type Channel, type Contact, type Store } from "../store.js";
-import { checkFieldValue, findField } from "./custom-fields.js";
+import { checkFieldValue, fieldKey, findField } from "./custom-fields.js";
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 const ORDER_BY = ["createdAt", "updatedAt", "name"] as const;
@@ -157,8 +157,9 @@ export function routes(store: Store): Route[] {
         const violation = checkFieldValue(field, value, "value");
         if (violation) throw invalid([violation]);
         // An empty string clears the value; the definition itself stays.
-        if (value === "") delete contact.customFields[field.key];
-        else contact.customFields[field.key] = value;
+        const key = fieldKey(field.id);
+        if (value === "") delete contact.customFields[key];
+        else contact.customFields[key] = value;
         contact.updatedAt = store.now();
         return noContent();
       },
@@ -254,7 +255,7 @@ function readCustomValues(
     } else {
       const violation = checkFieldValue(field, value, path);
       if (violation) violations.push(violation);
-      else if (value !== "") result[field.key] = value;
+      else if (value !== "") result[fieldKey(field.id)] = value;
     }
   }
   return result;
@@ -284,12 +285,9 @@ function listContacts(store: Store, ctx: Ctx) {
     const order = primary !== 0 ? primary : a.id.localeCompare(b.id);
     return direction === "asc" ? order : -order;
   });
+  // The reference's list shows no totalSize here (GET /contacts/count counts).
   const result = page(matches, ctx.query);
-  return ok({
-    contacts: result.items.map((c) => contactView(store, c)),
-    nextPageToken: result.nextPageToken,
-    totalSize: result.totalSize,
-  });
+  return ok({ contacts: result.items.map((c) => contactView(store, c)), nextPageToken: result.nextPageToken });
 }
 
 function readFilter(store: Store, query: URLSearchParams): ContactFilter {
@@ -304,7 +302,7 @@ function readFilter(store: Store, query: URLSearchParams): ContactFilter {
   for (const [ref, value] of Object.entries(queryObject(query, "customFields"))) {
     const field = findField(store.contactFields, ref);
     if (!field) throw invalid([{ field: `customFields.${ref}`, message: "unknown custom field" }]);
-    customFields.push([field.key, value.toLowerCase()]);
+    customFields.push([fieldKey(field.id), value.toLowerCase()]);
   }
   const search = query.get("search")?.trim().toLowerCase();
   return {

@@ -11,9 +11,7 @@ import {
   invalid,
   noContent,
   ok,
-  optionalString,
   type Route,
-  requiredString,
 } from "../framework.js";
 import type { CustomFieldDefinition, EntityType, FieldType, Store } from "../store.js";
 
@@ -40,9 +38,7 @@ function definitionRoutes(store: Store, entityType: EntityType): Route[] {
       path: base,
       roles: ALL_ROLES,
       handle: (ctx) => {
-        const body = bodyObject(ctx);
-        const name = requiredString(body, "name");
-        const type = fieldType(body, true) ?? "text";
+        const { name, type } = readDefinition(bodyObject(ctx));
         assertNameFree(fields, name);
         const field = createField(store, entityType, { name, type, createdBy: ctx.caller.userId });
         return ok(fieldView(field), 201);
@@ -54,14 +50,11 @@ function definitionRoutes(store: Store, entityType: EntityType): Route[] {
       roles: ALL_ROLES,
       handle: (ctx) => {
         const field = find(ctx.params.id ?? "");
-        const body = bodyObject(ctx);
-        const name = optionalString(body, "name")?.trim();
-        const type = fieldType(body, false);
-        if (name === "") throw invalid([{ field: "name", message: "must not be empty" }]);
-        if (name !== undefined && name.toLowerCase() !== field.name.toLowerCase()) assertNameFree(fields, name);
-        // The storage key stays as it was: renaming a field must not orphan the values stored under it.
-        if (name !== undefined) field.name = name;
-        if (type !== undefined) field.type = type;
+        const { name, type } = readDefinition(bodyObject(ctx));
+        if (name.toLowerCase() !== field.name.toLowerCase()) assertNameFree(fields, name);
+        // The id, and so the key contact values are stored under, stays: a rename must not orphan them.
+        field.name = name;
+        field.type = type;
         return ok(fieldView(field));
       },
     },
@@ -76,7 +69,8 @@ function definitionRoutes(store: Store, entityType: EntityType): Route[] {
         }
         fields.delete(field.id);
         if (entityType === "contact") {
-          for (const contact of store.contacts.values()) delete contact.customFields[field.key];
+          const key = fieldKey(field.id);
+          for (const contact of store.contacts.values()) delete contact.customFields[key];
         }
         return noContent();
       },
@@ -88,11 +82,9 @@ function fieldMap(store: Store, entityType: EntityType): Map<string, CustomField
   return entityType === "contact" ? store.contactFields : store.propertyFields;
 }
 
-/** What the API shows: the reference's attributes plus `key`, the name values are stored under on contacts. */
 function fieldView(field: CustomFieldDefinition) {
   return {
     id: field.id,
-    key: field.key,
     name: field.name,
     type: field.type,
     createdAt: field.createdAt,
@@ -107,15 +99,8 @@ export function createField(
   entityType: EntityType,
   init: { name: string; type: FieldType; createdBy: string; predefined?: boolean; createdAt?: string },
 ): CustomFieldDefinition {
-  const fields = fieldMap(store, entityType);
-  const words = nameWords(init.name);
-  // Readable ids like the reference (`cf_lifecycle_stage`) when free; a generated one otherwise.
-  const readableId = `cf_${words.join("_")}`;
-  const id = words.length > 0 && !idTaken(store, readableId) ? readableId : store.id("cf");
-  const key = uniqueKey(fields, camelCase(words) || id);
   const field: CustomFieldDefinition = {
-    id,
-    key,
+    id: newFieldId(store, init.name),
     name: init.name,
     type: init.type,
     createdAt: init.createdAt ?? store.now(),
@@ -123,11 +108,33 @@ export function createField(
     predefined: init.predefined ?? false,
     entityType,
   };
-  fields.set(id, field);
+  fieldMap(store, entityType).set(field.id, field);
   return field;
 }
 
-/** A field by id, key or (case-insensitive) name, the three ways a caller may name it. */
+/**
+ * The key a contact's `customFields` holds a field's value under: the field id without `cf_`, snake_case
+ * turned to lowerCamelCase, as the reference pairs `cf_lifecycle_stage` with `lifecycleStage`.
+ * (The product derives it the same way in src/workspace/names.ts; the sandbox imports no product code.)
+ */
+export function fieldKey(id: string): string {
+  return id.replace(/^cf_/, "").replace(/_([a-z0-9])/gi, (_, first: string) => first.toUpperCase());
+}
+
+/**
+ * A new field's id: `cf_` and the name in snake_case ("Lifecycle stage" → `cf_lifecycle_stage`, as in the
+ * reference), with a numeric suffix (`cf_region_2`) when that id, or the key it derives, is taken.
+ */
+function newFieldId(store: Store, name: string): string {
+  const base = `cf_${nameWords(name).join("_") || "field"}`;
+  const taken = [...store.contactFields.values(), ...store.propertyFields.values()];
+  for (let n = 1; ; n += 1) {
+    const id = n === 1 ? base : `${base}_${n}`;
+    if (!taken.some((f) => f.id === id || fieldKey(f.id) === fieldKey(id))) return id;
+  }
+}
+
+/** A field by id, key or name (key and name in any case), the three ways a caller may name it. */
 export function findField(
   fields: ReadonlyMap<string, CustomFieldDefinition>,
   ref: string,
@@ -136,7 +143,7 @@ export function findField(
   if (direct) return direct;
   const lower = ref.trim().toLowerCase();
   for (const field of fields.values()) {
-    if (field.key.toLowerCase() === lower || field.name.toLowerCase() === lower) return field;
+    if (fieldKey(field.id).toLowerCase() === lower || field.name.toLowerCase() === lower) return field;
   }
   return undefined;
 }
@@ -156,15 +163,15 @@ export function isIsoDate(value: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }
 
-function fieldType(body: Record<string, unknown>, required: boolean): FieldType | undefined {
-  const value = body.type;
-  if (value === undefined || value === null) {
-    if (required) throw invalid([{ field: "type", message: "is required: text or date" }]);
-    return undefined;
-  }
-  const match = FIELD_TYPES.find((t) => t === value);
-  if (match === undefined) throw invalid([{ field: "type", message: "must be one of text, date" }]);
-  return match;
+/** The body of a create or an update: the reference requires both `name` and `type` in each. */
+function readDefinition(body: Record<string, unknown>): { name: string; type: FieldType } {
+  const violations: FieldViolation[] = [];
+  const name = typeof body.name === "string" ? body.name.trim() : "";
+  if (name === "") violations.push({ field: "name", message: "is required: the field's label" });
+  const type = FIELD_TYPES.find((t) => t === body.type);
+  if (type === undefined) violations.push({ field: "type", message: `is required: one of ${FIELD_TYPES.join(", ")}` });
+  if (violations.length > 0 || type === undefined) throw invalid(violations);
+  return { name, type };
 }
 
 function assertNameFree(fields: ReadonlyMap<string, CustomFieldDefinition>, name: string): void {
@@ -179,26 +186,13 @@ function assertNameFree(fields: ReadonlyMap<string, CustomFieldDefinition>, name
   }
 }
 
-function idTaken(store: Store, id: string): boolean {
-  return store.contactFields.has(id) || store.propertyFields.has(id);
-}
-
+/** Lower-case ASCII words of a name: "Łódź store" → ["lodz", "store"]. */
 function nameWords(name: string): string[] {
   return name
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
     .toLowerCase()
+    .replace(/ł/g, "l")
     .split(/[^a-z0-9]+/)
     .filter((w) => w !== "");
-}
-
-function camelCase(words: readonly string[]): string {
-  return words.map((w, i) => (i === 0 ? w : w.charAt(0).toUpperCase() + w.slice(1))).join("");
-}
-
-function uniqueKey(fields: ReadonlyMap<string, CustomFieldDefinition>, base: string): string {
-  const taken = new Set([...fields.values()].map((f) => f.key));
-  let key = base;
-  for (let n = 2; taken.has(key); n += 1) key = `${base}${n}`;
-  return key;
 }

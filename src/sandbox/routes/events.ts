@@ -170,7 +170,6 @@ function eventTypeView(store: Store, type: EventType) {
     name: type.name,
     description: type.description ?? null,
     payloadSchema: type.payloadSchema ?? null,
-    predefined: type.predefined,
     createdAt: type.createdAt,
     updatedAt: type.updatedAt,
   };

@@ -227,7 +227,7 @@ function connectWhatsApp(
       errors.push({ field: `phoneNumberIds[${i}]`, message: `not a phone number of WABA ${String(wabaId)}` });
     } else if (inboxFor(store, number.phoneNumber)) {
       throw conflict("inbox_already_exists", `${number.displayPhoneNumber} is already connected as an inbox.`);
-    } else {
+    } else if (!chosen.includes(number)) {
       chosen.push(number);
     }
   }

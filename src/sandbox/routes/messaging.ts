@@ -68,8 +68,7 @@ export function routes(store: Store): Route[] {
             const target = readRecipient(store, ctx.caller, body, inbox, errors);
             const content = readContent(store, body.content, inbox, errors);
             if (errors.length > 0 || !inbox || !target || !content) throw invalid(errors);
-            const conversation =
-              target.kind === "conversation" ? target.conversation : conversationFor(store, target.contact, inbox);
+            const conversation = destination(store, target, inbox, content);
             return ok(messageView(store, send(store, conversation, inbox, content, ctx.caller)), 202);
           },
           currentMessage(store),
@@ -189,6 +188,7 @@ export function routes(store: Store): Route[] {
             }
             const content = readContent(store, body.content, inbox, errors);
             if (errors.length > 0 || !inbox || !content) throw invalid(errors);
+            assertWindowOpen(store, conversation.channel, conversation.id, content);
             return ok(messageView(store, send(store, conversation, inbox, content, ctx.caller)), 202);
           },
           currentMessage(store),
@@ -291,19 +291,20 @@ function hasInteraction(store: Store, conversation: Conversation): boolean {
 
 // ---- Window and delivery state ----
 
-function windowOf(store: Store, conversation: Conversation): ConversationWindow {
-  if (!WINDOWED.has(conversation.channel)) return { canSend: true };
+/** The window of a conversation on `channel`; a conversation not started yet (`undefined`) has had no inbound message. */
+function windowOf(store: Store, channel: Channel, conversationId: string | undefined): ConversationWindow {
+  if (!WINDOWED.has(channel)) return { canSend: true };
   let lastInbound: string | undefined;
   for (const m of store.messages.values()) {
     if (
-      m.conversationId === conversation.id &&
+      m.conversationId === conversationId &&
       m.direction === "inbound" &&
       (!lastInbound || m.createdAt > lastInbound)
     ) {
       lastInbound = m.createdAt;
     }
   }
-  const template = conversation.channel === "whatsapp" ? " Send an approved WhatsApp template instead." : "";
+  const template = channel === "whatsapp" ? " Send an approved WhatsApp template instead." : "";
   if (lastInbound === undefined) {
     return { canSend: false, reason: `The customer has not written in this conversation yet.${template}` };
   }
@@ -357,25 +358,28 @@ function conversationView(store: Store, conversation: Conversation) {
     unreadCount: conversation.unreadCount,
     lastMessageAt: conversation.lastMessageAt,
     lastMessage: last ? messageView(store, last) : null,
-    window: windowOf(store, conversation),
+    window: windowOf(store, conversation.channel, conversation.id),
     createdAt: conversation.createdAt,
   };
 }
 
 // ---- Sending ----
 
+/** 409 for free-form content outside the 24-hour window; `conversationId` is undefined for a conversation not started yet. */
+function assertWindowOpen(store: Store, channel: Channel, conversationId: string | undefined, content: Content): void {
+  if (content.type === "template" || windowOf(store, channel, conversationId).canSend) return;
+  const next =
+    channel === "whatsapp"
+      ? "Send a template message (content.type 'template'; list them with GET /inboxes/{id}/whatsapp/templates)."
+      : "Wait for the customer to write again.";
+  const which = conversationId === undefined ? "A new conversation" : `Conversation ${conversationId}`;
+  throw conflict(
+    "conversation_window_closed",
+    `${which} is outside its 24-hour window: free-form ${content.type} messages are refused. ${next}`,
+  );
+}
+
 function send(store: Store, conversation: Conversation, inbox: Inbox, content: Content, caller: Caller): Message {
-  const window = windowOf(store, conversation);
-  if (content.type !== "template" && !window.canSend) {
-    const next =
-      conversation.channel === "whatsapp"
-        ? "Send a template message (content.type 'template'; list them with GET /inboxes/{id}/whatsapp/templates)."
-        : "Wait for the customer to write again.";
-    throw conflict(
-      "conversation_window_closed",
-      `Conversation ${conversation.id} is outside its 24-hour window: free-form ${content.type} messages are refused. ${next}`,
-    );
-  }
   const now = store.now();
   const message: Message = {
     id: store.id("msg"),
@@ -391,17 +395,36 @@ function send(store: Store, conversation: Conversation, inbox: Inbox, content: C
   store.messages.set(message.id, message);
   conversation.lastMessageAt = now;
   conversation.status = "open";
-  conversation.window = windowOf(store, conversation);
+  conversation.window = windowOf(store, conversation.channel, conversation.id);
   return message;
 }
 
-/** The contact's open conversation on this inbox, or a new one (business-initiated: its window starts closed). */
-function conversationFor(store: Store, contact: Contact, inbox: Inbox): Conversation {
+/**
+ * The conversation a send to `target` goes to. The window is checked before anything is created,
+ * so a refused send leaves no new contact or conversation behind.
+ */
+function destination(store: Store, target: Recipient, inbox: Inbox, content: Content): Conversation {
+  if (target.kind === "conversation") {
+    assertWindowOpen(store, target.conversation.channel, target.conversation.id, content);
+    return target.conversation;
+  }
+  const current = target.kind === "contact" ? currentConversation(store, target.contact, inbox) : undefined;
+  assertWindowOpen(store, inbox.channel, current?.id, content);
+  if (current) return current;
+  const contact = target.kind === "contact" ? target.contact : newContact(store, inbox.channel, target.address);
+  return startConversation(store, contact, inbox);
+}
+
+/** The contact's open conversation on this inbox, else its latest one. */
+function currentConversation(store: Store, contact: Contact, inbox: Inbox): Conversation | undefined {
   const existing = [...store.conversations.values()]
     .filter((c) => c.contactId === contact.id && c.inboxId === inbox.id)
     .sort((a, b) => b.lastMessageAt.localeCompare(a.lastMessageAt));
-  const current = existing.find((c) => c.status !== "closed") ?? existing[0];
-  if (current) return current;
+  return existing.find((c) => c.status !== "closed") ?? existing[0];
+}
+
+/** A business-initiated conversation: on a windowed channel its window starts closed. */
+function startConversation(store: Store, contact: Contact, inbox: Inbox): Conversation {
   const now = store.now();
   const conversation: Conversation = {
     id: store.id("conv"),
@@ -430,7 +453,11 @@ function readInbox(store: Store, value: unknown, errors: FieldViolation[]): Inbo
   return inbox;
 }
 
-type Recipient = { kind: "conversation"; conversation: Conversation } | { kind: "contact"; contact: Contact };
+/** Whom a send names; an `address` no contact holds yet becomes a contact only when the send is accepted. */
+type Recipient =
+  | { kind: "conversation"; conversation: Conversation }
+  | { kind: "contact"; contact: Contact }
+  | { kind: "address"; address: string };
 
 function readRecipient(
   store: Store,
@@ -508,18 +535,23 @@ function readChannelRecipient(
     return undefined;
   }
   if (!inbox) return undefined;
-  return { kind: "contact", contact: contactByAddress(store, inbox.channel, address) };
+  const contact = contactByAddress(store, inbox.channel, address);
+  return contact ? { kind: "contact", contact } : { kind: "address", address };
 }
 
-/** The contact holding this channel address, created on first contact as the real API does. */
-function contactByAddress(store: Store, channel: Channel, address: string): Contact {
-  for (const contact of store.contacts.values()) {
-    if (contact.deletedAt !== null) continue;
-    const match = contact.identities.some(
-      (identity) => identity.channel === channel && Object.values(identity.metadata).includes(address),
-    );
-    if (match) return contact;
-  }
+/** The live contact holding this channel address, if any. */
+function contactByAddress(store: Store, channel: Channel, address: string): Contact | undefined {
+  return [...store.contacts.values()].find(
+    (contact) =>
+      contact.deletedAt === null &&
+      contact.identities.some(
+        (identity) => identity.channel === channel && Object.values(identity.metadata).includes(address),
+      ),
+  );
+}
+
+/** A contact for a first send to an address, as the real API creates one on first contact. */
+function newContact(store: Store, channel: Channel, address: string): Contact {
   const key = channel === "whatsapp" || channel === "sms" ? "phoneNumber" : channel === "email" ? "email" : "userId";
   const contact = createContact(store, { name: address });
   contact.identities.push({ id: store.id("idn"), channel, metadata: { [key]: address } });

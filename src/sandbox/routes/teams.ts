@@ -56,8 +56,9 @@ export function routes(store: Store): Route[] {
       handle: (ctx) => {
         const team = findTeam(store, ctx.params.id ?? "");
         const body = bodyObject(ctx);
-        team.name = teamName(store, body.name, team.id);
+        const name = teamName(store, body.name, team.id);
         const description = teamDescription(body);
+        team.name = name;
         if (description === undefined) delete team.description;
         else team.description = description;
         team.updatedAt = store.now();

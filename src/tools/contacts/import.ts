@@ -12,6 +12,7 @@ import { ApiError } from "../../client/errors.js";
 import { apiPath } from "../../client/path.js";
 import { type CsvReport, checkCsv, type FieldRef } from "../../files/csv-check.js";
 import { ToolInputError } from "../../refusal.js";
+import { fieldKey } from "../../workspace/names.js";
 import { CREATE, defineTool, type ToolContext } from "../types.js";
 
 const WAIT_BUDGET_MS = 5 * 60_000;
@@ -111,12 +112,12 @@ async function customFields(ctx: ToolContext): Promise<FieldRef[]> {
   const list = (data as { customFields?: unknown } | undefined)?.customFields;
   if (!Array.isArray(list)) return [];
   return list.flatMap((f: unknown) => {
-    const field = f as Partial<Record<"id" | "key" | "name" | "type", unknown>>;
+    const field = f as Partial<Record<"id" | "name" | "type", unknown>>;
     if (typeof field.id !== "string") return [];
     return [
       {
         id: field.id,
-        key: typeof field.key === "string" ? field.key : undefined,
+        key: fieldKey(field.id),
         name: typeof field.name === "string" ? field.name : field.id,
         type: typeof field.type === "string" ? field.type : undefined,
       },
