@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import type { ClientOptions } from "../src/client/http.js";
 import { json, type Loopback, type Recorded, startLoopback } from "./helpers/loopback.js";
 import { type Connected, connect, testConfig, textOf } from "./helpers/mcp.js";
+import { until } from "./helpers/until.js";
 
 let api: Loopback;
 let mcp: Connected;
@@ -379,11 +380,3 @@ describe("concurrency", () => {
     }
   });
 });
-
-async function until(condition: () => boolean, timeoutMs = 2000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
