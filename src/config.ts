@@ -156,7 +156,7 @@ export function parseCli(argv: readonly string[], env: Env): CliCommand {
   if (!/^https?:\/\/[^/]/.test(baseUrl)) throw new ConfigError("FLOWNALLY_BASE_URL must be an http(s) URL");
   const apiKey = env.FLOWNALLY_API_KEY?.trim();
   // Set but blank is a mistake (a template left unfilled), not "no key": every request would be refused.
-  if (apiKey === "" && env.FLOWNALLY_API_KEY !== "")
+  if (env.FLOWNALLY_API_KEY && !apiKey)
     throw new ConfigError("FLOWNALLY_API_KEY is blank (only whitespace); set it to a Flownally API key, or unset it.");
 
   // Discovery lists five tools whatever is selected, so it searches everything unless told otherwise.

@@ -379,7 +379,7 @@ async function call(via: Connected, tool: Tool, args: Record<string, unknown>, s
   return { result, text, sent };
 }
 
-/** Runs per tool of the valid-argument properties (half that of the invalid one); FUZZ_RUNS raises them. */
+/** Runs per tool of each valid-argument property, half as many for the invalid one; FUZZ_RUNS sets them. */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 8);
 
 describe.each(allTools.map((t) => [t.name, t] as const))("%s", (_name, tool) => {
