@@ -4,6 +4,7 @@
 
 // First: zod settings must hold before the SDK defines its schemas.
 import "./zod-config.js";
+import { statSync } from "node:fs";
 import { FlownallyClient } from "./client/http.js";
 import { type Config, ConfigError, parseCli, USAGE } from "./config.js";
 import { addSecret, log } from "./log.js";
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
   let config: Config = command.config;
   const unknownTools = await unknownToolNames([...(config.tools ?? []), ...(config.excludeTools ?? [])]);
   if (unknownTools) exitUsage(`--tools/--exclude-tools: ${unknownTools}`);
+  for (const root of config.fileRoots ?? []) warnIfNoFolder(root);
 
   let stopSandbox = async (): Promise<void> => {};
   if (config.sandbox) {
@@ -71,6 +73,18 @@ async function main(): Promise<void> {
     await stopSandbox();
   };
   serveStdio(({ era }) => createServer(config, { client, changes: { kind: "connection", era } }), onClose);
+}
+
+/**
+ * A root that is no folder (yet) is worth a warning, not a refusal: the server's main work needs no files, and
+ * the folder may appear later (a mount, a folder made after start). Until it does, nothing under it can be read.
+ */
+function warnIfNoFolder(root: string): void {
+  const kind = statSync(root, { throwIfNoEntry: false });
+  if (kind?.isDirectory()) return;
+  log(
+    `warning: FLOWNALLY_FILE_ROOTS entry ${root} ${kind ? "is not a folder" : "does not exist"}; no file under it can be read until it is one.`,
+  );
 }
 
 /** A mistake in the flags or environment: one line on stderr and exit status 2, before anything is served. */

@@ -1,8 +1,9 @@
 // Configuration from flags first, then the environment. Pure: no I/O, so it
 // can be tested and reused by every transport.
 
-import { delimiter } from "node:path";
+import { delimiter, isAbsolute } from "node:path";
 import { TOOLSETS, type Toolset } from "./tools/types.js";
+import { nearest } from "./workspace/similarity.js";
 
 export const DEFAULT_BASE_URL = "https://api.flownally.com/v1";
 
@@ -66,7 +67,7 @@ Folders after the options are where files may be read from (as FLOWNALLY_FILE_RO
 
 Options:
   --sandbox                 Run against a built-in demo workspace: no key, no network (env FLOWNALLY_SANDBOX=1)
-  --toolsets <list|all|default>  Toolsets to serve (env FLOWNALLY_TOOLSETS); default: ${DEFAULT_TOOLSETS.join(",")}
+  --toolsets <list|all|default>  Toolsets to serve, comma-separated (env FLOWNALLY_TOOLSETS); see Toolsets below
   --tools <names>           Also serve these tools, by name (env FLOWNALLY_TOOLS)
   --exclude-tools <names>   Never serve these tools (env FLOWNALLY_EXCLUDE_TOOLS)
   --read-only               Serve read-only tools only (env FLOWNALLY_READ_ONLY=1)
@@ -96,7 +97,26 @@ Environment:
   FLOWNALLY_ALLOWED_ORIGINS HTTP: extra Origin values to accept, comma-separated
   FLOWNALLY_SESSION_IDLE_MS HTTP: close a session idle this long (default 1800000)
   FLOWNALLY_MAX_SESSIONS    HTTP: sessions open at once (default 1000)
+
+Toolsets:
+${row("default", `When none are chosen: ${DEFAULT_TOOLSETS.join(",")} plus ${DEFAULT_EXTRA_TOOLS.join(", ")}; mix in others: default,custom_fields`)}
+${row("all", "Every toolset")}
+${row("<name>,...", `Any of ${TOOLSETS.join(", ")}`)}
 `;
+
+/** One help row: `term` in the first column, `text` after it, wrapped at 100 characters under itself. */
+function row(term: string, text: string): string {
+  const indent = " ".repeat(28);
+  const lines: string[] = [];
+  let line = `  ${term.padEnd(26)}`;
+  for (const word of text.split(" ")) {
+    if (line.length > indent.length && line.length + 1 + word.length > 100) {
+      lines.push(line);
+      line = indent + word;
+    } else line = line.length > indent.length ? `${line} ${word}` : line + word;
+  }
+  return [...lines, line].join("\n");
+}
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -189,19 +209,22 @@ export function parseCli(argv: readonly string[], env: Env): CliCommand {
     throw new ConfigError("--tool-mode must be operations or discovery");
   const baseUrl = env.FLOWNALLY_BASE_URL || DEFAULT_BASE_URL;
   if (!/^https?:\/\/[^/]/.test(baseUrl)) throw new ConfigError("FLOWNALLY_BASE_URL must be an http(s) URL");
-  const roots = env.FLOWNALLY_FILE_ROOTS;
+  const apiKey = env.FLOWNALLY_API_KEY?.trim();
+  // Set but blank is a mistake (a template left unfilled), not "no key": every request would be refused.
+  if (env.FLOWNALLY_API_KEY && !apiKey)
+    throw new ConfigError("FLOWNALLY_API_KEY is blank (only whitespace); set it to a Flownally API key, or unset it.");
 
   // Discovery lists five tools whatever is selected, so it searches everything unless told otherwise.
   const toolsetsArg = str("--toolsets", "FLOWNALLY_TOOLSETS");
   const toolsets =
     toolMode === "discovery" && toolsetsArg === undefined
       ? { sets: "all" as const, withDefault: false }
-      : parseToolsets(toolsetsArg);
+      : parseToolsets(toolsetsArg, flags.has("--toolsets") ? "--toolsets" : "FLOWNALLY_TOOLSETS");
   const tools = commaList(str("--tools", "FLOWNALLY_TOOLS"));
   return {
     kind: "serve",
     config: {
-      apiKey: env.FLOWNALLY_API_KEY || undefined,
+      apiKey: apiKey || undefined,
       baseUrl,
       timeoutMs: int(env.FLOWNALLY_TIMEOUT_MS, "FLOWNALLY_TIMEOUT_MS", 30_000, 100, 600_000),
       maxRetries: int(env.FLOWNALLY_MAX_RETRIES, "FLOWNALLY_MAX_RETRIES", 2, 0, 10),
@@ -219,7 +242,10 @@ export function parseCli(argv: readonly string[], env: Env): CliCommand {
         500,
         1_000_000,
       ),
-      fileRoots: folders.length > 0 ? folders : roots ? roots.split(delimiter).filter(Boolean) : undefined,
+      fileRoots:
+        folders.length > 0
+          ? fileRoots(folders, "folders after the options")
+          : fileRoots(env.FLOWNALLY_FILE_ROOTS?.split(delimiter), "FLOWNALLY_FILE_ROOTS"),
       sandbox: bool("--sandbox", "FLOWNALLY_SANDBOX"),
       http: bool("--http", "FLOWNALLY_HTTP")
         ? {
@@ -240,15 +266,44 @@ function commaList(value: string | undefined): string[] | undefined {
     .filter(Boolean);
 }
 
-function parseToolsets(value: string | undefined): { sets: readonly Toolset[] | "all"; withDefault: boolean } {
+/** Every name is checked, `all` or not: a typo beside `all` is as much a mistake as one beside `default`. */
+function parseToolsets(
+  value: string | undefined,
+  source: string,
+): { sets: readonly Toolset[] | "all"; withDefault: boolean } {
   const names = commaList(value) ?? [];
   if (names.length === 0) names.push("default");
+  const known: readonly string[] = [...TOOLSETS, "all", "default"];
+  const unknown = names.filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    const which = unknown.map((name) => {
+      const close = nearest(name, known);
+      return `${name}${close.length ? ` (did you mean ${close.join(", ")}?)` : ""}`;
+    });
+    throw new ConfigError(`${source}: unknown toolset ${which.join(", ")}; choose from ${known.join(", ")}`);
+  }
   if (names.includes("all")) return { sets: "all", withDefault: false };
   const out = new Set<Toolset>();
   for (const name of names) {
     if (name === "default") for (const t of DEFAULT_TOOLSETS) out.add(t);
-    else if ((TOOLSETS as readonly string[]).includes(name)) out.add(name as Toolset);
-    else throw new ConfigError(`unknown toolset ${name}; choose from ${TOOLSETS.join(", ")}, all, default`);
+    else out.add(name as Toolset);
   }
   return { sets: [...out], withDefault: names.includes("default") };
+}
+
+/**
+ * FLOWNALLY_FILE_ROOTS as a list. A relative entry is refused: it would mean a folder under whatever working
+ * directory the MCP client starts the server in (often / for a desktop app), so it could grant another, wider
+ * folder than meant, while an absolute path costs nothing to write.
+ */
+/** Folders files may be read from, from the environment or the command line: absolute paths only. */
+function fileRoots(given: readonly string[] | undefined, source: string): string[] | undefined {
+  const roots = given?.filter(Boolean);
+  if (!roots?.length) return undefined;
+  const relative = roots.find((root) => !isAbsolute(root));
+  if (relative !== undefined) {
+    const hint = relative.startsWith("~") ? " (~ is not expanded)" : "";
+    throw new ConfigError(`${source}: "${relative}" is a relative path${hint}; give each folder as an absolute path`);
+  }
+  return roots;
 }

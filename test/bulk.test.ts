@@ -2,16 +2,17 @@
 // dry run, wait with progress), file roots, upload_media, tag_contacts and
 // segment_contacts, progress and cancellation.
 
+import { once } from "node:events";
 import { mkdirSync, mkdtempSync, realpathSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
 import { type CallToolResult, CallToolResultSchema, ListRootsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Sandbox, startSandbox } from "../src/sandbox/index.js";
 import { json, type Loopback, startLoopback } from "./helpers/loopback.js";
 import { type Connected, connect, dataOf, testConfig, textOf } from "./helpers/mcp.js";
+import { until } from "./helpers/until.js";
 
 const BULK = 130;
 
@@ -266,31 +267,33 @@ describe("against a scripted API", () => {
     expect(loop.requests).toHaveLength(0);
   });
 
-  it("cancellation stops tag_contacts sending requests", async () => {
+  it("cancellation closes the writes in flight and stops tag_contacts sending more", async () => {
     const contacts = Array.from({ length: 100 }, (_, i) => ({ id: `con_${i}`, name: `C${i}`, tagIds: [] }));
-    loop.respond(async (req, res) => {
+    const held: Promise<unknown>[] = [];
+    let answered = 0;
+    loop.respond((req, res) => {
       if (req.path === "/tags") return json(res, 200, { tags: [{ id: "tag_slow", name: "slow" }] });
       if (req.path === "/contacts") return json(res, 200, { contacts });
-      await sleep(100);
-      res.writeHead(204).end();
+      // The first four writes are answered; every later one is held, and closes only if the client closes it.
+      if (answered < 4) {
+        answered += 1;
+        return void res.writeHead(204).end();
+      }
+      held.push(once(res, "close"));
     });
     loop.requests.length = 0;
     const controller = new AbortController();
     const call = api.client.callTool(
       { name: "tag_contacts", arguments: { tagId: "tag_slow", concurrency: 2 } },
       CallToolResultSchema,
-      {
-        signal: controller.signal,
-      },
+      { signal: controller.signal },
     );
-    await sleep(350);
+    // Both workers now wait on a held write, so nothing more can be sent before the cancellation.
+    await until(() => held.length === 2);
     controller.abort();
     await expect(call).rejects.toThrow();
-    const writes = () => loop.requests.filter((r) => r.method === "POST").length;
-    const atCancel = writes();
-    await sleep(400);
-    expect(atCancel).toBeGreaterThan(0);
-    expect(atCancel).toBeLessThan(20);
-    expect(writes()).toBe(atCancel);
+    await Promise.all(held);
+    await until(() => api.api.inFlight.active === 0 && api.api.inFlight.waiting === 0);
+    expect(loop.requests.filter((r) => r.method === "POST")).toHaveLength(6);
   });
 });

@@ -1,6 +1,7 @@
 // Contract tests over every tool as a real client sees it in tools/list:
 // annotations consistent with the method, every argument described, schemas
-// every client accepts, token budgets, and a committed snapshot.
+// every client accepts, token budgets, and a committed snapshot per tool
+// (test/__toolsnaps__, see helpers/toolsnaps.ts).
 
 import { readFileSync } from "node:fs";
 import type { Tool as ListedTool } from "@modelcontextprotocol/sdk/types.js";
@@ -9,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inDefaultProfile } from "../src/config.js";
 import { allTools } from "../src/tools/index.js";
 import { type Connected, connect, testConfig } from "./helpers/mcp.js";
+import { expectToolsnap, staleToolsnaps } from "./helpers/toolsnaps.js";
 
 // import_contacts and upload_media are operations with a `run`, so the spec, not `path`, says what is one.
 const spec = new Set(
@@ -114,6 +116,26 @@ describe("token budget (o200k)", () => {
   });
 });
 
-it("tools/list matches the committed snapshot (update on purpose with vitest -u)", () => {
-  expect(listed).toMatchSnapshot();
+describe("tools/list snapshots, one per tool (test/__toolsnaps__)", () => {
+  let discovery: ListedTool[];
+  beforeAll(async () => {
+    const mode = await connect(testConfig({ baseUrl: "http://127.0.0.1:9/v1", toolMode: "discovery" }));
+    discovery = (await mode.client.listTools()).tools;
+    await mode.close();
+  });
+
+  it.each(allTools.map((t) => t.name))("%s is as committed", (name) => {
+    const tool = listed.find((t) => t.name === name);
+    if (!tool) throw new Error(`${name} is not listed`);
+    expectToolsnap(tool);
+  });
+
+  it("discovery mode's tools are as committed", () => {
+    expect(discovery).toHaveLength(5);
+    for (const tool of discovery) expectToolsnap(tool);
+  });
+
+  it("has no snapshot of a tool that is no longer listed", () => {
+    expect(staleToolsnaps([...listed, ...discovery].map((t) => t.name))).toEqual([]);
+  });
 });

@@ -1,6 +1,8 @@
-// Discovery mode through a real MCP client against the sandbox: five tools
-// that find, describe and run any selected operation, each executor only for
-// its own class, within 1,500 tokens.
+// Discovery mode through a real MCP client: five tools that find, describe and
+// run any selected operation, each executor only for its own class, within
+// 1,500 tokens. Every operation runs through its executor against a loopback
+// API and must send what its operation tool sends (the request table of
+// requests.test.ts); the workflows run against the sandbox.
 
 import type { Tool as ListedTool } from "@modelcontextprotocol/sdk/types.js";
 import { encode } from "gpt-tokenizer/encoding/o200k_base";
@@ -10,16 +12,18 @@ import { type Sandbox, startSandbox } from "../src/sandbox/index.js";
 import { DEMO_IDS } from "../src/sandbox/seed.js";
 import { allTools } from "../src/tools/index.js";
 import { listedTool } from "../src/tools/registry.js";
-import { type Connected, connect, dataOf, testConfig, textOf } from "./helpers/mcp.js";
+import { expectSentAsCase, replyFor, requestCases } from "./cases/index.js";
+import { type Loopback, startLoopback } from "./helpers/loopback.js";
+import { type Connected, connect, dataOf, TEST_KEY, testConfig, textOf } from "./helpers/mcp.js";
 
 let sandbox: Sandbox;
 let mcp: Connected;
 let listed: ListedTool[];
 
-function discoveryConfig(argv: string[] = []) {
+function discoveryConfig(argv: string[] = [], api = { baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey }) {
   const command = parseCli(["--tool-mode", "discovery", ...argv], {});
   if (command.kind !== "serve") throw new Error("unexpected");
-  return testConfig({ ...command.config, baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey });
+  return testConfig({ ...command.config, ...api });
 }
 
 beforeAll(async () => {
@@ -81,7 +85,7 @@ describe("discovery mode", () => {
     expect((await mcp.call("describe_operation", { operation: "nope" })).isError).toBe(true);
   });
 
-  it("can describe and run every operation of the catalogue", async () => {
+  it("finds and describes every tool of the catalogue", async () => {
     for (const tool of allTools) {
       const found = textOf(await mcp.call("search_operations", { query: tool.name.replaceAll("_", " "), limit: 50 }));
       expect(
@@ -91,24 +95,36 @@ describe("discovery mode", () => {
       const described = await mcp.call("describe_operation", { operation: tool.name });
       expect(described.isError, tool.name).toBeFalsy();
     }
+  });
+
+  it("runs the workflows against the sandbox, and takes arguments as a JSON string", async () => {
     const got = await mcp.call("execute_read_operation", {
       operation: "get_contact",
       arguments: { id: DEMO_IDS.anna },
     });
     expect(got.isError, textOf(got)).toBeFalsy();
     expect(dataOf(got).name).toBe("Anna Kowalska");
-    // Arguments sent as a JSON string are accepted too.
     const tagged = await mcp.call("execute_write_operation", {
       operation: "create_tag",
       arguments: JSON.stringify({ name: "Discovered" }),
     });
     expect(tagged.isError, textOf(tagged)).toBeFalsy();
     const tagId = String(dataOf(tagged).id);
+    for (const run of WORKFLOW_RUNS) {
+      const result = await mcp.call(run.executor, { operation: run.tool, arguments: run.args(tagId) });
+      expect(result.isError, `${run.tool}: ${textOf(result)}`).toBeFalsy();
+      expect(dataOf(result), run.tool).toMatchObject(run.expect);
+    }
     const deleted = await mcp.call("execute_destructive_operation", {
       operation: "delete_tag",
       arguments: { id: tagId },
     });
     expect(deleted.isError, textOf(deleted)).toBeFalsy();
+  });
+
+  it("runs every tool of the catalogue in this file", () => {
+    const run = new Set([...requestCases.map((c) => c.tool), ...WORKFLOW_RUNS.map((r) => r.tool)]);
+    expect(allTools.map((t) => t.name).filter((name) => !run.has(name))).toEqual([]);
   });
 
   it("validates arguments with the operation's own schema, as operations mode does", async () => {
@@ -152,4 +168,46 @@ describe("discovery mode", () => {
       await ro.close();
     }
   });
+});
+
+/** The tools with no request case (workflows, several requests each), run against the sandbox. */
+const WORKFLOW_RUNS = [
+  {
+    tool: "segment_contacts",
+    executor: "execute_read_operation",
+    args: () => ({ search: "Anna Kowalska", limit: 1 }),
+    expect: { total: 1, sample: [{ id: DEMO_IDS.anna }] },
+  },
+  {
+    tool: "tag_contacts",
+    executor: "execute_write_operation",
+    args: (tagId: string) => ({ tagId, contactIds: [DEMO_IDS.anna] }),
+    expect: { matched: 1, applied: 1, failed: 0 },
+  },
+];
+
+describe("every operation through its executor", () => {
+  let api: Loopback;
+  let viaApi: Connected;
+  beforeAll(async () => {
+    api = await startLoopback();
+    viaApi = await connect(discoveryConfig([], { baseUrl: api.baseUrl, apiKey: TEST_KEY }));
+  });
+  afterAll(async () => {
+    await viaApi.close();
+    await api.close();
+  });
+
+  it.each(requestCases)(
+    "$tool: run by the executor describe_operation names, sending what its tool sends",
+    async (c) => {
+      const described = await viaApi.call("describe_operation", { operation: c.tool });
+      expect(described.isError, textOf(described)).toBeFalsy();
+      api.respond(replyFor(c));
+      const before = api.requests.length;
+      const result = await viaApi.call(String(dataOf(described).executor), { operation: c.tool, arguments: c.args });
+      expect(result.isError, textOf(result)).toBeFalsy();
+      expectSentAsCase(c, api.requests.slice(before));
+    },
+  );
 });

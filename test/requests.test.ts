@@ -5,39 +5,9 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allTools } from "../src/tools/index.js";
-import { DEFINITION_KINDS, DEFINITIONS } from "../src/workspace/index.js";
-import { apiKeyCases } from "./cases/api-keys.js";
-import { billingCases } from "./cases/billing.js";
-import { chatbotCases } from "./cases/chatbots.js";
-import { contactCases } from "./cases/contacts.js";
-import { customFieldCases } from "./cases/custom-fields.js";
-import { eventCases } from "./cases/events.js";
-import { inboxCases } from "./cases/inboxes.js";
-import { journeyCases } from "./cases/journeys.js";
-import { messagingCases } from "./cases/messaging.js";
-import { tagCases } from "./cases/tags.js";
-import { teamCases } from "./cases/teams.js";
-import type { RequestCase } from "./cases/types.js";
-import { userCases } from "./cases/users.js";
-import { webhookCases } from "./cases/webhooks.js";
-import { json, type Loopback, startLoopback } from "./helpers/loopback.js";
-import { type Connected, connect, TEST_KEY, testConfig, textOf } from "./helpers/mcp.js";
-
-const cases: RequestCase[] = [
-  ...contactCases,
-  ...tagCases,
-  ...customFieldCases,
-  ...eventCases,
-  ...webhookCases,
-  ...journeyCases,
-  ...chatbotCases,
-  ...apiKeyCases,
-  ...messagingCases,
-  ...inboxCases,
-  ...teamCases,
-  ...userCases,
-  ...billingCases,
-];
+import { requestCases as cases, expectSentAsCase, replyFor } from "./cases/index.js";
+import { type Loopback, startLoopback } from "./helpers/loopback.js";
+import { type Connected, connect, testConfig, textOf } from "./helpers/mcp.js";
 
 interface SpecOperation {
   tool: string;
@@ -79,35 +49,12 @@ describe("catalogue", () => {
   });
 });
 
-const LOOKUPS = new Set(DEFINITION_KINDS.map((kind) => DEFINITIONS[kind].path));
-const isLookup = (method: string, path: string) => method === "GET" && LOOKUPS.has(path);
-
 describe.each(cases)("$tool", (c) => {
   it(`sends ${c.method} ${c.path}`, async () => {
-    api.respond((_req, res) => {
-      const reply = c.reply ?? { status: 200, body: { ok: true } };
-      if (reply.body === undefined) res.writeHead(reply.status).end();
-      else json(res, reply.status, reply.body);
-    });
+    api.respond(replyFor(c));
     const before = api.requests.length;
     const result = await mcp.call(c.tool, c.args);
     expect(result.isError, textOf(result)).toBeFalsy();
-    // Definition lookups (names for ids, payload schemas) are the workspace's, not the operation's.
-    const sent = api.requests.slice(before).filter((r) => !isLookup(r.method, r.path) || r.path === c.path);
-    expect(sent).toHaveLength(1);
-    const req = sent[0];
-    expect(req?.method).toBe(c.method);
-    expect(req?.path).toBe(c.path);
-    expect(req?.headers.authorization).toBe(`Bearer ${TEST_KEY}`);
-    expect(req?.headers["user-agent"]).toMatch(/^flownally-mcp\//);
-    const query: Record<string, string | string[]> = {};
-    for (const key of new Set(req?.query.keys())) {
-      const all = req?.query.getAll(key) ?? [];
-      query[key] = all.length === 1 ? (all[0] ?? "") : all;
-    }
-    expect(query).toEqual(c.query ?? {});
-    if (c.multipart) for (const part of c.multipart) expect(req?.body).toContain(part);
-    else if (c.body === undefined) expect(req?.body ?? "").toBe("");
-    else expect(req?.json).toEqual(c.body);
+    expectSentAsCase(c, api.requests.slice(before));
   });
 });

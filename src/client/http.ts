@@ -30,6 +30,8 @@ export interface ClientOptions {
   maxResponseBytes?: number;
   /** undici dispatcher to use instead of the built-in keep-alive pool (tests pass a MockAgent). */
   dispatcher?: Dispatcher;
+  /** How the wait between attempts is made; tests pass one that records the delay instead of waiting it out. */
+  sleep?: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
 }
 
 export interface ApiRequest {
@@ -142,7 +144,7 @@ export class FlownallyClient {
       const remaining = this.retry.deadlineMs - (Date.now() - started) - delay;
       if (remaining < Math.min(this.timeoutMs, MIN_ATTEMPT_MS)) throw error;
       try {
-        await sleep(delay, undefined, signal ? { signal } : undefined);
+        await (this.options.sleep ?? wait)(delay, signal);
       } catch {
         throw cancelled();
       }
@@ -302,6 +304,11 @@ function parseSuccessBody(status: number, headers: HeaderLookup, text: string): 
   } catch {
     throw new ApiError({ kind: "bad_response", status, message: `HTTP ${status} with invalid or truncated JSON` });
   }
+}
+
+/** A real wait, cut short (rejecting) when the caller cancels. */
+function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return sleep(ms, undefined, signal ? { signal } : undefined);
 }
 
 function cancelled(): ApiError {

@@ -1,4 +1,4 @@
-// Request cases for the tags toolset (see types.ts), run by requests.test.ts.
+// Request cases for the tags toolset (see types.ts), collected in index.ts.
 
 import type { RequestCase } from "./types.js";
 

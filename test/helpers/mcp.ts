@@ -3,7 +3,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { FlownallyClient } from "../../src/client/http.js";
+import { type ClientOptions, FlownallyClient } from "../../src/client/http.js";
 import { type Config, parseCli } from "../../src/config.js";
 import { createServer } from "../../src/server.js";
 
@@ -22,9 +22,11 @@ export interface Connected {
   call(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;
 }
 
+/** `apiOptions` adds to the API client's options, e.g. a `sleep` that records retry delays. */
 export async function connect(
   config: Config,
   clientOptions: ConstructorParameters<typeof Client>[1] = {},
+  apiOptions: Partial<ClientOptions> = {},
 ): Promise<Connected> {
   const api = new FlownallyClient({
     baseUrl: config.baseUrl,
@@ -36,6 +38,7 @@ export async function connect(
     maxConcurrency: config.maxConcurrency,
     // Short back-off keeps tests fast; Retry-After is still honoured as sent.
     retry: { baseDelayMs: 5, maxDelayMs: 50 },
+    ...apiOptions,
   });
   const server = createServer(config, { client: api });
   const client = new Client({ name: "test", version: "1.0.0" }, clientOptions);

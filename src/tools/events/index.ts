@@ -7,8 +7,17 @@ import { CREATE, DESTRUCTIVE, defineTool, READ, UPDATE } from "../types.js";
 
 const eventTypeName = z.string().min(1).describe("Event type name (from list_event_types)");
 const payload = openObject("Event data").optional();
-// Both create tools send this as the Idempotency-Key header too (see registry).
-const idempotencyKey = z.string().min(1).optional().describe("Dedup key; repeats get 409");
+// Both create tools send this as the Idempotency-Key header too (see registry), which carries printable
+// ASCII only: anything else is refused here, not left to fail in the HTTP client as a "network error". A
+// refinement, not a regex: the model is told by the refusal, and the listing keeps its tokens.
+const idempotencyKey = z
+  .string()
+  .refine(
+    (key) => /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/.test(key),
+    "printable ASCII only, no space at either end",
+  )
+  .optional()
+  .describe("Dedup key; repeats get 409");
 const payloadSchema = openObject("JSON Schema for payloads").optional();
 const eventFilter = { eventTypeId: eventTypeId.optional() };
 
