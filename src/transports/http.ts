@@ -9,13 +9,13 @@ import type { AddressInfo } from "node:net";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
-import { Agent } from "undici";
-import { type ClientOptions, FlownallyClient } from "../client/http.js";
+import { clientFromConfig } from "../client/config.js";
+import type { ClientOptions, FlownallyClient } from "../client/http.js";
+import { createConnectionPool } from "../client/pool.js";
 import { type Config, ConfigError } from "../config.js";
 import { FileRoots } from "../files/roots.js";
 import { addSecret, log } from "../log.js";
 import { createServer } from "../server.js";
-import { USER_AGENT } from "../version.js";
 
 const MCP_PATH = "/mcp";
 const HEALTH_PATH = "/healthz";
@@ -257,8 +257,9 @@ export async function startHttpServer(config: Config, options: HttpOptions = {})
   const graceMs = options.shutdownGraceMs ?? 10_000;
 
   // One connection pool to the API for every session: sockets carry no
-  // identity; each session's client adds its own key to each request.
-  const pool = new Agent({ keepAliveTimeout: 10_000, connections: 128 });
+  // identity; each session's client adds its own key to each request. The pool
+  // also holds FLOWNALLY_MAX_CONCURRENCY for the whole process, fair per key.
+  const pool = createConnectionPool({ maxConcurrency: config.maxConcurrency });
   const sessions = new Map<string, Session>();
   let inFlight = 0;
   let draining = false;
@@ -266,17 +267,7 @@ export async function startHttpServer(config: Config, options: HttpOptions = {})
   let allow: AllowList = allowList(http.host, http.port, options);
 
   const newClient = (apiKey: string): FlownallyClient =>
-    new FlownallyClient({
-      baseUrl: config.baseUrl,
-      apiKey,
-      userAgent: USER_AGENT,
-      timeoutMs: config.timeoutMs,
-      maxRetries: config.maxRetries,
-      retryDeadlineMs: config.retryDeadlineMs,
-      maxConcurrency: config.maxConcurrency,
-      dispatcher: pool,
-      ...options.clientOptions,
-    });
+    clientFromConfig(config, { apiKey, pool, ...options.clientOptions });
 
   const openSession = (caller: Identified, stateful: boolean): Session => {
     const client = newClient(caller.apiKey);

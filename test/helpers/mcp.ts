@@ -3,7 +3,8 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { FlownallyClient } from "../../src/client/http.js";
+import { clientFromConfig } from "../../src/client/config.js";
+import type { FlownallyClient } from "../../src/client/http.js";
 import { type Config, parseCli } from "../../src/config.js";
 import { createServer } from "../../src/server.js";
 
@@ -26,14 +27,8 @@ export async function connect(
   config: Config,
   clientOptions: ConstructorParameters<typeof Client>[1] = {},
 ): Promise<Connected> {
-  const api = new FlownallyClient({
-    baseUrl: config.baseUrl,
-    apiKey: config.apiKey ?? "",
+  const api = clientFromConfig(config, {
     userAgent: "flownally-mcp/test",
-    timeoutMs: config.timeoutMs,
-    maxRetries: config.maxRetries,
-    retryDeadlineMs: config.retryDeadlineMs,
-    maxConcurrency: config.maxConcurrency,
     // Short back-off keeps tests fast; Retry-After is still honoured as sent.
     retry: { baseDelayMs: 5, maxDelayMs: 50 },
   });
