@@ -54,52 +54,62 @@ function base64Runs(value: string): string[] {
 
 /** `text` with every spelling of every secret replaced by [redacted]. */
 export function redactText(text: string, secrets: readonly Secret[]): string {
-  if (secrets.length === 0 || text === "") return text;
-  const ranges = findSecrets(text, [0], secrets);
-  return ranges.length === 0 ? text : cut(text, 0, ranges);
+  return redactJoined([text], secrets)?.[0] ?? text;
 }
 
 /**
- * A copy of parsed JSON with every secret cut from its strings (object keys
- * included); the value itself when there is none. String values are searched
+ * A copy of parsed JSON with every secret cut from its strings, object keys
+ * included; the value itself when there is none. String values are searched
  * joined in document order, so a secret split over neighbouring fields is found too.
  */
 export function redactValue<T>(value: T, secrets: readonly Secret[]): T {
   if (secrets.length === 0) return value;
   const leaves: string[] = [];
-  const keys = new Set<string>();
-  collect(value, leaves, keys);
-  const renamed = new Map<string, string>();
-  for (const key of keys) {
-    const redacted = redactText(key, secrets);
-    if (redacted !== key) renamed.set(key, redacted);
-  }
+  const keySet = new Set<string>();
+  collect(value, leaves, keySet);
+  const keys = [...keySet];
+  const cutLeaves = redactJoined(leaves, secrets);
+  const cutKeys = redactJoined(keys, secrets);
+  if (!cutLeaves && !cutKeys) return value;
+  const renamed = new Map(cutKeys ? keys.map((key, i) => [key, cutKeys[i] ?? key]) : []);
+  const final = cutLeaves ?? leaves;
+  let next = 0;
+  return rebuild(value, () => final[next++] ?? "", renamed) as T;
+}
+
+/**
+ * Each text with the secrets cut, all searched as one joined text so that a
+ * secret split between neighbours is found; undefined when there is none.
+ */
+function redactJoined(texts: readonly string[], secrets: readonly Secret[]): string[] | undefined {
+  if (texts.length === 0 || secrets.length === 0) return undefined;
   const starts: number[] = [];
   let length = 0;
-  for (const leaf of leaves) {
+  for (const text of texts) {
     starts.push(length);
-    length += leaf.length;
+    length += text.length;
   }
-  const ranges = leaves.length ? findSecrets(leaves.join(""), starts, secrets) : [];
-  if (ranges.length === 0 && renamed.size === 0) return value;
-  const replaced = leaves.map((leaf, i) => {
+  const ranges = findSecrets(texts.length === 1 ? (texts[0] ?? "") : texts.join(""), starts, secrets);
+  if (ranges.length === 0) return undefined;
+  return texts.map((text, i) => {
     const start = starts[i] ?? 0;
+    const end = start + text.length;
     const mine = ranges
-      .filter(([a, b]) => a < start + leaf.length && b > start)
-      .map(([a, b]): Range => [Math.max(a, start), Math.min(b, start + leaf.length)]);
-    return mine.length ? cut(leaf, start, mine) : leaf;
+      .filter(([a, b]) => a < end && b > start)
+      .map(([a, b]): Range => [Math.max(a, start), Math.min(b, end)]);
+    return mine.length ? cut(text, start, mine) : text;
   });
-  let next = 0;
-  return rebuild(value, () => replaced[next++] ?? "", renamed) as T;
 }
 
 function collect(value: unknown, leaves: string[], keys: Set<string>): void {
   if (typeof value === "string") leaves.push(value);
   else if (Array.isArray(value)) for (const item of value) collect(item, leaves, keys);
   else if (value && typeof value === "object") {
-    for (const [key, item] of Object.entries(value)) {
+    // Parsed JSON: own enumerable keys only, so for-in needs no hasOwn check (and is the fast walk).
+    const record = value as Record<string, unknown>;
+    for (const key in record) {
       keys.add(key);
-      collect(item, leaves, keys);
+      collect(record[key], leaves, keys);
     }
   }
 }
@@ -210,6 +220,7 @@ const UTF8 = new TextDecoder("utf-8", { fatal: true });
  */
 function decoded(view: View): View | undefined {
   const { text } = view;
+  if (!text.includes("\\") && !text.includes("%")) return undefined;
   const chunks: string[] = [];
   // Per decoded character: its index in the new text, and its span [from, to) in this one.
   const marks: number[] = [];
@@ -259,6 +270,7 @@ function meaningOf(sequence: string): string | undefined {
   if (sequence.startsWith("\\u")) return String.fromCharCode(Number.parseInt(sequence.slice(2), 16));
   if (sequence.startsWith("\\")) return SIMPLE_ESCAPES[sequence.slice(1)];
   const bytes = Uint8Array.from(sequence.slice(1).split("%"), (hex) => Number.parseInt(hex, 16));
+  if (bytes.every((b) => b < 0x80)) return String.fromCharCode(...bytes);
   try {
     return UTF8.decode(bytes);
   } catch {
