@@ -242,7 +242,9 @@ describe("through a real client: every echo form × key lengths", () => {
       api.respond((_req, res) => json(res, 503, { status: 503, code: "unavailable" }, { "x-request-id": `r-${key}` }));
       const failed = textOf(await mcp.call("get_contact", { id: "con_1" }));
       expect(failed).toMatch(/request id r-\[redacted\]/);
-      api.respond((_req, res) => res.writeHead(200, { "content-type": `application/x-${key}` }).end("{}"));
+      api.respond((_req, res) => {
+        res.writeHead(200, { "content-type": `application/x-${key}` }).end("{}");
+      });
       const odd = textOf(await mcp.call("get_contact", { id: "con_1" }));
       expect(odd).toMatch(/^Bad response/);
       expect(odd).not.toContain(key);
@@ -254,7 +256,9 @@ describe("through a real client: every echo form × key lengths", () => {
   it("a short key is cut where it stands as a word, and nowhere inside other words", async () => {
     const mcp = await connect(testConfig({ baseUrl: api.baseUrl, apiKey: "abc", maxRetries: 0 }));
     try {
-      api.respond((_req, res) => json(res, 200, { id: "con_1", token: "abc", said: "key abc rejected", word: "abcdef" }));
+      api.respond((_req, res) =>
+        json(res, 200, { id: "con_1", token: "abc", said: "key abc rejected", word: "abcdef" }),
+      );
       const data = (await mcp.call("get_contact", { id: "con_1" })).structuredContent;
       expect(data).toEqual({ id: "con_1", token: "[redacted]", said: "key [redacted] rejected", word: "abcdef" });
     } finally {
@@ -266,15 +270,19 @@ describe("through a real client: every echo form × key lengths", () => {
 describe("the redaction itself, on any text", () => {
   it("finds every echo form of any secret, Unicode and JSON metacharacters included", () => {
     fc.assert(
-      fc.property(fc.string({ unit: "binary", minLength: 1, maxLength: 40 }), fc.constantFrom(...ECHOES), (key, echo) => {
-        fc.pre(key.length >= (echo.minLength ?? 1));
-        fc.pre(!/\p{Surrogate}/u.test(key));
-        const parsed: unknown = JSON.parse(echo.body(key));
-        const redacted = redactValue(parsed, [compileSecret(key)]);
-        const detail = (redacted as { detail: string }).detail;
-        for (const needle of echo.needles(key)) expect(detail).not.toContain(needle);
-        if (echo.base64) expect(inBase64(detail, key)).toBe(false);
-      }),
+      fc.property(
+        fc.string({ unit: "binary", minLength: 1, maxLength: 40 }),
+        fc.constantFrom(...ECHOES),
+        (key, echo) => {
+          fc.pre(key.length >= (echo.minLength ?? 1));
+          fc.pre(!/\p{Surrogate}/u.test(key));
+          const parsed: unknown = JSON.parse(echo.body(key));
+          const redacted = redactValue(parsed, [compileSecret(key)]);
+          const detail = (redacted as { detail: string }).detail;
+          for (const needle of echo.needles(key)) expect(detail).not.toContain(needle);
+          if (echo.base64) expect(inBase64(detail, key)).toBe(false);
+        },
+      ),
       { numRuns: 2000 },
     );
   }, 60_000);

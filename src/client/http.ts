@@ -277,11 +277,11 @@ export class FlownallyClient {
 
   private async attempt(p: Prepared, callerSignal: AbortSignal | undefined, timeoutMs: number): Promise<ApiResponse> {
     if (this.closed) throw new APIConnectionError("could not reach the API (client closed)", false);
-    // One signal for undici: the caller's cancellation or this attempt's timeout,
-    // whichever comes first; undici then closes the connection and destroys the body.
+    const [{ request, FormData }, dispatcher] = await Promise.all([loadUndici(), this.pool.dispatcher()]);
+    // One signal for undici: the caller's cancellation or this attempt's timeout (from
+    // here, as it is sent), whichever comes first; undici then closes the connection.
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
-    const [{ request, FormData }, dispatcher] = await Promise.all([loadUndici(), this.pool.dispatcher()]);
     const res = await request(p.url, {
       method: p.method,
       headers: p.headers,

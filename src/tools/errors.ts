@@ -83,12 +83,13 @@ function checkTool(tool: Tool): string {
 }
 
 function describeLimit(err: PagingLimitError): string {
-  const read = `${err.pages.toLocaleString("en")} pages, ${err.items.toLocaleString("en")} items read`;
-  const passed =
-    err.limit === "time"
-      ? `took over ${Math.round(err.bound / 60_000)} min`
-      : `passed ${err.bound.toLocaleString("en")} ${err.limit}`;
-  return `Stopped — listing ${err.path} ${passed} (${read}), so the rest was not read and nothing was changed. Narrow the filters and call again.`;
+  const n = (x: number): string => x.toLocaleString("en");
+  const reached = {
+    pages: `reached its bound of ${n(err.bound)} pages (${n(err.items)} items read)`,
+    items: `passed its bound of ${n(err.bound)} items (${n(err.pages)} pages read)`,
+    time: `ran past ${Math.round(err.bound / 60_000)} min (${n(err.pages)} pages, ${n(err.items)} items read)`,
+  }[err.limit];
+  return `Stopped — listing ${err.path} ${reached}; the rest was not read and nothing was changed. Narrow the filters and call again.`;
 }
 
 export function describeInvalidArguments(error: z.ZodError): string {
