@@ -39,7 +39,7 @@ export function heldSecretCount(): number {
 }
 
 /** `text` with every held secret redacted, in any spelling (see redact.ts). */
-export function redactSecrets(text: string): string {
+function redactSecrets(text: string): string {
   if (held.size === 0) return text;
   return redactText(
     text,
