@@ -9,8 +9,6 @@ import { Limiter } from "./limit.js";
 export interface PoolOptions {
   /** Requests in flight at once across every client of the pool (FLOWNALLY_MAX_CONCURRENCY; default 16). */
   maxConcurrency?: number | undefined;
-  /** undici dispatcher to use instead of a keep-alive pool of our own (tests pass a MockAgent). */
-  dispatcher?: Dispatcher | undefined;
 }
 
 /** How long close() lets requests in flight finish before cutting them off. */
@@ -36,9 +34,8 @@ export class ConnectionPool {
   private agent: Dispatcher | undefined;
   private closed = false;
 
-  constructor(private readonly options: PoolOptions = {}) {
+  constructor(options: PoolOptions = {}) {
     this.limiter = new Limiter(options.maxConcurrency ?? 16);
-    this.agent = options.dispatcher;
   }
 
   /** The dispatcher requests go through, made on first use. */
@@ -64,7 +61,7 @@ export class ConnectionPool {
   async close(): Promise<void> {
     this.closed = true;
     const pool = this.agent;
-    if (this.options.dispatcher || !pool) return;
+    if (!pool) return;
     const closed = pool.close().then(() => "closed" as const);
     const timer = new Promise<"timeout">((resolve) => setTimeout(resolve, CLOSE_GRACE_MS, "timeout").unref());
     if ((await Promise.race([closed, timer])) === "timeout") await pool.destroy();

@@ -47,8 +47,9 @@ export async function tagNames(ctx: ToolContext): Promise<Map<string, string>> {
   const names = new Map<string, string>();
   const tags = ctx.client.paginate({ method: "GET", path: "/tags", signal: ctx.signal }, "tags", DEFINITION_LIMITS);
   for await (const item of tags) {
-    const tag = definitionShape.safeParse(item);
-    if (tag.success) names.set(tag.data.id, tag.data.name);
+    // A tag without a name is still a tag: it goes by its id.
+    const tag = definitionShape.partial({ name: true }).safeParse(item);
+    if (tag.success) names.set(tag.data.id, tag.data.name ?? tag.data.id);
   }
   return names;
 }
