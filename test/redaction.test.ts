@@ -5,12 +5,15 @@
 // (short keys too, without eating ordinary words). Checked as a property over
 // echo forms × keys, through a real MCP client against a loopback API.
 
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import fc from "fast-check";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { clientFromConfig } from "../src/client/config.js";
 import { heldSecretCount, holdSecret, log } from "../src/log.js";
 import { compileSecret, redactValue } from "../src/redact.js";
+import { startHttpServer } from "../src/transports/http.js";
 import { json, type Loopback, startLoopback } from "./helpers/loopback.js";
 import { connect, testConfig, textOf } from "./helpers/mcp.js";
 
@@ -265,6 +268,48 @@ describe("through a real client: every echo form × key lengths", () => {
       await mcp.close();
     }
   });
+});
+
+describe("over Streamable HTTP", () => {
+  it("a caller's own bearer token is redacted from its results and from the log while its session lives", async () => {
+    const token = "per-user/token+0123456789";
+    api.respond((req, res) =>
+      req.path === "/contacts/con_1"
+        ? json(res, 200, { id: "con_1", seenWith: `{"auth":"${escapeAll(`Bearer ${token}`)}"}` })
+        : json(res, 401, { status: 401, code: "unauthorized", detail: `bad token ${encodeURIComponent(token)}` }),
+    );
+    const before = heldSecretCount();
+    const config = testConfig({
+      apiKey: undefined,
+      baseUrl: api.baseUrl,
+      http: { host: "127.0.0.1", port: 0, stateless: false },
+    });
+    const server = await startHttpServer(config);
+    const client = new Client({ name: "redaction", version: "1.0.0" });
+    try {
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(server.url), {
+          requestInit: { headers: { authorization: `Bearer ${token}` } },
+        }),
+      );
+      const ok = (await client.callTool({ name: "get_contact", arguments: { id: "con_1" } })) as CallToolResult;
+      const failed = (await client.callTool({ name: "get_contact", arguments: { id: "con_2" } })) as CallToolResult;
+      expect(heldSecretCount()).toBe(before + 1);
+      log(`session error: ${encodeURIComponent(token)}`);
+      for (const result of [ok, failed]) {
+        const seen = JSON.stringify(result);
+        expect(seen).toContain("[redacted]");
+        for (const spelling of [token, escapeAll(token), esc(escapeAll(token)), encodeURIComponent(token)])
+          expect(seen).not.toContain(spelling);
+      }
+      expect(stderr.join("")).not.toContain(encodeURIComponent(token));
+    } finally {
+      await client.close();
+      await server.close();
+    }
+    // Its session gone, the token is no longer held.
+    expect(heldSecretCount()).toBe(before);
+  }, 30_000);
 });
 
 describe("the redaction itself, on any text", () => {
