@@ -7,7 +7,7 @@ import "../src/zod-config.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { Agent, request } from "undici";
-import { FlownallyClient } from "../src/client/http.js";
+import { clientFromConfig } from "../src/client/config.js";
 import { parseCli } from "../src/config.js";
 import { startSandbox } from "../src/sandbox/index.js";
 import { createServer } from "../src/server.js";
@@ -38,12 +38,7 @@ export async function latencyBench(calls = 500, warmup = 100): Promise<LatencyRe
   const command = parseCli(["--toolsets", "all"], {});
   if (command.kind !== "serve") throw new Error("parseCli did not return a serve command");
   const config = { ...command.config, apiKey: sandbox.apiKey, baseUrl: sandbox.baseUrl };
-  const api = new FlownallyClient({
-    baseUrl: config.baseUrl,
-    apiKey: sandbox.apiKey,
-    userAgent: "flownally-mcp/bench",
-    timeoutMs: config.timeoutMs,
-  });
+  const api = clientFromConfig(config, { userAgent: "flownally-mcp/bench" });
   const server = createServer(config, { client: api });
   const client = new Client({ name: "bench", version: "1.0.0" });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();

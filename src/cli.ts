@@ -5,13 +5,13 @@
 // First: zod settings must hold before the SDK defines its schemas.
 import "./zod-config.js";
 import { statSync } from "node:fs";
-import { FlownallyClient } from "./client/http.js";
+import { clientFromConfig } from "./client/config.js";
 import { type Config, ConfigError, parseCli, USAGE } from "./config.js";
 import { addSecret, log } from "./log.js";
 import { createServer } from "./server.js";
 import { unknownToolNames } from "./tools/catalogue.js";
 import { serveStdio } from "./transports/stdio.js";
-import { USER_AGENT, VERSION } from "./version.js";
+import { VERSION } from "./version.js";
 
 async function main(): Promise<void> {
   let command: ReturnType<typeof parseCli>;
@@ -59,15 +59,7 @@ async function main(): Promise<void> {
     return;
   }
 
-  const client = new FlownallyClient({
-    baseUrl: config.baseUrl,
-    apiKey: config.apiKey ?? "",
-    userAgent: USER_AGENT,
-    timeoutMs: config.timeoutMs,
-    maxRetries: config.maxRetries,
-    retryDeadlineMs: config.retryDeadlineMs,
-    maxConcurrency: config.maxConcurrency,
-  });
+  const client = clientFromConfig(config);
   const onClose = async (): Promise<void> => {
     await client.close();
     await stopSandbox();

@@ -11,7 +11,7 @@ import { ICONS } from "./icons.js";
 import { registerPrompts } from "./prompts/index.js";
 import { type ChangeDelivery, registerResources } from "./resources/index.js";
 import { loadCatalogue } from "./tools/catalogue.js";
-import { registerTools, selectTools, serve } from "./tools/registry.js";
+import { type Preparer, registerTools, selectTools, serve } from "./tools/registry.js";
 import { VERSION } from "./version.js";
 import { checkBeforeSending, noteSuccess, resolveNames, workspaceFor } from "./workspace/index.js";
 
@@ -72,11 +72,17 @@ export function createServer(config: Config, deps: ServerDeps): McpServer {
   const files = deps.files ?? new FileRoots(config.fileRoots);
   if (!deps.files) files.attach(server.server);
   const workspace = workspaceFor(deps.client);
+  // Each call sees the workspace through its own signal: cancelled, it stops waiting on a definitions listing.
+  const preparers = [resolveNames, checkBeforeSending].map(
+    (make): Preparer =>
+      (tool, args, ctx) =>
+        make(workspace.withSignal(ctx.signal))(tool, args),
+  );
   const options = {
     client: deps.client,
     maxResultTokens: config.maxResultTokens,
     files,
-    preparers: [resolveNames(workspace), checkBeforeSending(workspace)],
+    preparers,
     afterSuccess: noteSuccess(workspace),
   };
   if (config.toolMode === "discovery") {

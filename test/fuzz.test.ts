@@ -345,7 +345,7 @@ beforeAll(async () => {
   });
   const config = testConfig({ baseUrl: api.baseUrl, timeoutMs: 2_000, fileRoots: [process.cwd()] });
   // Back-off waits are not what is tested here: skip them.
-  const noWaits = { sleep: async () => {} };
+  const noWaits = { clock: { now: Date.now, sleep: async () => {} } };
   mcp = await connect(config, {}, noWaits);
   clean = await connect(config, {}, noWaits);
 });

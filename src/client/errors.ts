@@ -1,9 +1,8 @@
-// One error type for everything that can go wrong talking to the API: an
-// error status (RFC 9457 ProblemDetails), a body that is not what was due,
-// a timeout, a refused connection. It keeps facts only; turning them into
+// What can go wrong talking to the API, one class per kind (as openai-node's
+// APIError.generate does): an error status with its RFC 9457 ProblemDetails, an
+// answer that is not what was due, a timeout, a dropped or refused connection,
+// a cancellation, a listing past its bounds. Facts only: turning them into
 // words for a model happens in tools/errors.ts.
-
-export type ApiErrorKind = "http" | "timeout" | "network" | "bad_response" | "aborted";
 
 /** The one thing read from response headers: a case-insensitive lookup (a fetch `Headers` fits). */
 export interface HeaderLookup {
@@ -15,83 +14,170 @@ export interface FieldViolation {
   message: string;
 }
 
-export class ApiError extends Error {
-  readonly kind: ApiErrorKind;
+/** Everything the client throws on purpose. */
+export class FlownallyError extends Error {
+  override name = "FlownallyError";
+}
+
+/** Something went wrong with one request to the API. */
+export class ApiError extends FlownallyError {
+  override name = "ApiError";
+  /** The HTTP status, when an answer came. */
   readonly status: number | undefined;
+  /** The API's x-request-id, for support. */
+  readonly requestId: string | undefined;
+
+  constructor(message: string, answer: { status?: number | undefined; requestId?: string | undefined } = {}) {
+    super(message);
+    this.status = answer.status;
+    this.requestId = answer.requestId;
+  }
+}
+
+export interface ProblemFacts {
+  status: number;
+  code?: string | undefined;
+  title?: string | undefined;
+  detail?: string | undefined;
+  violations?: readonly FieldViolation[];
+  requestId?: string | undefined;
+  retryAfterMs?: number | undefined;
+}
+
+/** What came with an error status: a problem detail, or a body that is not one (said, never echoed). */
+export type ErrorBody = { problem: Readonly<Record<string, unknown>> } | { unreadable: string };
+
+/** The API answered with an error status. The subclass says which kind; `code` says which case of it. */
+export class ApiStatusError extends ApiError {
+  override name = "ApiStatusError";
+  declare readonly status: number;
   readonly code: string | undefined;
   readonly title: string | undefined;
   readonly detail: string | undefined;
   readonly violations: readonly FieldViolation[];
-  readonly requestId: string | undefined;
   readonly retryAfterMs: number | undefined;
 
-  constructor(init: {
-    kind: ApiErrorKind;
-    message: string;
-    status?: number | undefined;
-    code?: string | undefined;
-    title?: string | undefined;
-    detail?: string | undefined;
-    violations?: readonly FieldViolation[];
-    requestId?: string | undefined;
-    retryAfterMs?: number | undefined;
-  }) {
-    super(init.message);
-    this.name = "ApiError";
-    this.kind = init.kind;
-    this.status = init.status;
-    this.code = init.code;
-    this.title = init.title;
-    this.detail = init.detail;
-    this.violations = init.violations ?? [];
-    this.requestId = init.requestId;
-    this.retryAfterMs = init.retryAfterMs;
+  constructor(facts: ProblemFacts) {
+    super(`HTTP ${facts.status}${facts.code ? ` ${facts.code}` : ""}`, facts);
+    this.code = facts.code;
+    this.title = facts.title;
+    this.detail = facts.detail;
+    this.violations = facts.violations ?? [];
+    this.retryAfterMs = facts.retryAfterMs;
   }
 
-  /** Builds the error for a failed response from its status, headers and raw body text. */
-  static fromResponse(status: number, headers: HeaderLookup, bodyText: string): ApiError {
-    const requestId = headers.get("x-request-id") ?? undefined;
-    const retryAfterMs = parseRetryAfter(headers.get("retry-after"));
-    const problem = parseJsonObject(bodyText);
-    if (!problem) {
-      // A proxy's or load balancer's page: say what came, never echo it.
-      const what =
-        bodyText.trim() === "" ? "an empty body" : /^\s*</.test(bodyText) ? "an HTML page" : "a non-JSON body";
-      return new ApiError({
-        kind: "http",
-        status,
-        requestId,
-        retryAfterMs,
-        detail: `the API answered ${what}, not a problem detail`,
-        message: `HTTP ${status} with ${what}`,
-      });
-    }
-    const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
-    return new ApiError({
-      kind: "http",
+  /** The error for a failed answer, of the class its status calls for. */
+  static generate(status: number, headers: HeaderLookup, body: ErrorBody): ApiStatusError {
+    const Kind = STATUS_ERRORS[status] ?? (status >= 500 ? InternalServerError : ApiStatusError);
+    const common = {
       status,
+      requestId: headers.get("x-request-id") ?? undefined,
+      retryAfterMs: parseRetryAfter(headers.get("retry-after")),
+    };
+    if ("unreadable" in body) {
+      // A proxy's or load balancer's page: say what came, never echo it.
+      return new Kind({ ...common, detail: `the API answered ${body.unreadable}, not a problem detail` });
+    }
+    const { problem } = body;
+    const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
+    return new Kind({
+      ...common,
       code: str(problem.code) ?? str(problem.errorCode),
       title: str(problem.title),
       detail: str(problem.detail) ?? str(problem.message),
       violations: readViolations(problem),
-      requestId: requestId ?? str(problem.requestId) ?? str(problem.traceId),
-      retryAfterMs,
-      message: `HTTP ${status}${str(problem.code) ? ` ${str(problem.code)}` : ""}`,
+      requestId: common.requestId ?? str(problem.requestId) ?? str(problem.traceId),
     });
   }
 }
 
-function parseJsonObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
+export class BadRequestError extends ApiStatusError {
+  override name = "BadRequestError";
+}
+export class AuthenticationError extends ApiStatusError {
+  override name = "AuthenticationError";
+}
+export class PermissionDeniedError extends ApiStatusError {
+  override name = "PermissionDeniedError";
+}
+export class NotFoundError extends ApiStatusError {
+  override name = "NotFoundError";
+}
+export class ConflictError extends ApiStatusError {
+  override name = "ConflictError";
+}
+export class UnprocessableEntityError extends ApiStatusError {
+  override name = "UnprocessableEntityError";
+}
+export class RateLimitError extends ApiStatusError {
+  override name = "RateLimitError";
+}
+export class InternalServerError extends ApiStatusError {
+  override name = "InternalServerError";
+}
+
+const STATUS_ERRORS: Readonly<Record<number, new (facts: ProblemFacts) => ApiStatusError>> = {
+  400: BadRequestError,
+  401: AuthenticationError,
+  403: PermissionDeniedError,
+  404: NotFoundError,
+  409: ConflictError,
+  422: UnprocessableEntityError,
+  429: RateLimitError,
+};
+
+/** No answer came: the connection was refused, dropped or reset. */
+export class APIConnectionError extends ApiError {
+  override name = "APIConnectionError";
+  /**
+   * The request may have reached the API and is not safe to send again (a POST
+   * without an Idempotency-Key, a PATCH): whether the change was made is unknown.
+   */
+  readonly outcomeUnknown: boolean;
+
+  constructor(message: string, outcomeUnknown: boolean) {
+    super(message);
+    this.outcomeUnknown = outcomeUnknown;
+  }
+}
+
+/** No answer came in time. */
+export class APIConnectionTimeoutError extends APIConnectionError {
+  override name = "APIConnectionTimeoutError";
+}
+
+/** The caller cancelled: nothing more is sent for this request. */
+export class APIUserAbortError extends ApiError {
+  override name = "APIUserAbortError";
+  constructor(message = "request cancelled") {
+    super(message);
+  }
+}
+
+/** An answer came, but not what was due: not JSON, a redirect, too large, a page without its items. */
+export class BadResponseError extends ApiError {
+  override name = "BadResponseError";
+}
+
+/** A listing over pages stopped at one of its bounds (PageLimits in http.ts) before the API's last page. */
+export class PagingLimitError extends FlownallyError {
+  override name = "PagingLimitError";
+  constructor(
+    /** The collection listed, e.g. /contacts. */
+    readonly path: string,
+    /** Which bound was hit, and its value (a count, or milliseconds for time). */
+    readonly limit: "pages" | "items" | "time",
+    readonly bound: number,
+    /** How far the listing got. */
+    readonly pages: number,
+    readonly items: number,
+  ) {
+    super(`listing ${path} stopped at its ${limit} bound (${bound}) after ${pages} pages and ${items} items`);
   }
 }
 
 // The reference does not name the violations array: accept the common spellings.
-function readViolations(problem: Record<string, unknown>): FieldViolation[] {
+function readViolations(problem: Readonly<Record<string, unknown>>): FieldViolation[] {
   const list = [problem.errors, problem.violations, problem.invalidParams, problem.fieldViolations].find(Array.isArray);
   if (!list) return [];
   const out: FieldViolation[] = [];

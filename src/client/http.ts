@@ -1,24 +1,60 @@
 // The only code that speaks HTTP to Flownally (or the sandbox): bearer auth,
-// JSON in and out, multipart, a keep-alive pool, per-attempt timeouts,
-// retries, a cap on requests in flight, and pagination. Knows nothing of MCP.
+// JSON in and out, multipart, per-attempt timeouts, retries, a fair per-process
+// cap on requests in flight (pool.ts), bounded pagination, and secrets kept out
+// of every answer it hands back. Knows nothing of MCP.
 
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Dispatcher, FormData } from "undici";
-import { redactSecret } from "../log.js";
-import { ApiError, type HeaderLookup } from "./errors.js";
-import { Limiter } from "./limit.js";
+import type { FormData } from "undici";
+import { holdSecret } from "../log.js";
+import { compileSecret, redactText, redactValue, type Secret } from "../redact.js";
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIUserAbortError,
+  ApiError,
+  ApiStatusError,
+  BadResponseError,
+  type HeaderLookup,
+  PagingLimitError,
+} from "./errors.js";
+import { type ConnectionPool, createConnectionPool, loadUndici } from "./pool.js";
 import { type QueryValue, toSearchParams } from "./query.js";
-import { defaultRetryPolicy, isRetryable, type RetryPolicy, retryDelay } from "./retry.js";
+import { defaultRetryPolicy, isRetryable, type RetryPolicy, repeatable, retryDelay } from "./retry.js";
+import { readPage } from "./shapes.js";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
+/** Time as the client sees it; tests pass their own. */
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+const systemClock: Clock = {
+  now: Date.now,
+  sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : undefined),
+};
+
+/** Where a walk over pages stops, whatever the API answers (see paginate). */
+export interface PageLimits {
+  maxPages: number;
+  maxItems: number;
+  /** From the first page's request. */
+  maxMs: number;
+}
+
+export const DEFAULT_PAGE_LIMITS: PageLimits = { maxPages: 1_000, maxItems: 100_000, maxMs: 5 * 60_000 };
+
 export interface ClientOptions {
   baseUrl: string;
+  /** Sent as the bearer token; a secret for the client's life: redacted from every answer and log line. */
   apiKey: string;
   userAgent: string;
-  /** Per attempt, from sending to the last byte of the answer (FLOWNALLY_TIMEOUT_MS). */
+  /** Per attempt, from sending to the last byte of the answer; time queued for a slot is not counted (FLOWNALLY_TIMEOUT_MS). */
   timeoutMs?: number;
-  /** Requests in flight at once, per client (FLOWNALLY_MAX_CONCURRENCY). */
+  /** Connections and the cap on requests in flight, shared with other clients; default: one of the client's own. */
+  pool?: ConnectionPool;
+  /** Requests in flight at once, for the pool the client makes when given none (FLOWNALLY_MAX_CONCURRENCY). */
   maxConcurrency?: number;
   /** Attempts after the first (FLOWNALLY_MAX_RETRIES). */
   maxRetries?: number;
@@ -28,10 +64,17 @@ export interface ClientOptions {
   retry?: Partial<RetryPolicy>;
   /** Largest answer read, in bytes; a bigger one is a bad response, not an out-of-memory. */
   maxResponseBytes?: number;
-  /** undici dispatcher to use instead of the built-in keep-alive pool (tests pass a MockAgent). */
-  dispatcher?: Dispatcher;
-  /** How the wait between attempts is made; tests pass one that records the delay instead of waiting it out. */
-  sleep?: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
+  /** Bounds of every walk over pages, unless a caller narrows them. */
+  pageLimits?: Partial<PageLimits>;
+  clock?: Clock;
+}
+
+/** One part of a multipart body; the client builds the form, so callers need no HTTP library. */
+export interface MultipartField {
+  name: string;
+  value: string | Blob;
+  /** For a file part. */
+  filename?: string;
 }
 
 export interface ApiRequest {
@@ -42,15 +85,17 @@ export interface ApiRequest {
   /** JSON body. */
   body?: unknown;
   /** Multipart body; wins over `body`. */
-  form?: FormData | undefined;
+  multipart?: readonly MultipartField[] | undefined;
   /** Sent as Idempotency-Key on every attempt; makes a POST safe to retry. */
   idempotencyKey?: string | undefined;
+  /** Values that are secrets for this request's life (e.g. a token it carries): redacted from its answer and from logs. */
+  secrets?: readonly string[] | undefined;
   signal?: AbortSignal | undefined;
 }
 
 export interface ApiResponse {
   status: number;
-  /** Parsed JSON body; undefined for 202/204 answers without one. */
+  /** Parsed JSON body, secrets redacted; undefined for 202/204 answers without one. */
   data: unknown;
   requestId: string | undefined;
 }
@@ -60,38 +105,26 @@ interface Prepared {
   method: HttpMethod;
   url: string;
   headers: Record<string, string>;
-  body: string | FormData | null;
+  body: string | null;
+  multipart: readonly MultipartField[] | undefined;
   idempotencyKey: string | undefined;
+  secrets: readonly Secret[];
 }
 
 /** Shortest retried attempt worth making when the deadline is near. */
 const MIN_ATTEMPT_MS = 100;
-/** How long close() lets requests in flight finish before cutting them off. */
-const CLOSE_GRACE_MS = 1_000;
-
-type Undici = typeof import("undici").default;
-let undici: Promise<Undici> | undefined;
-
-/**
- * undici, loaded on the first request rather than at start-up: evaluating it
- * costs more than the rest of initialize and tools/list together, and neither
- * needs it. The bundle keeps it behind this one dynamic import.
- */
-function loadUndici(): Promise<Undici> {
-  // `default` is module.exports (undici is CommonJS), under Node and in the bundle alike.
-  undici ??= import("undici").then((m) => m.default);
-  return undici;
-}
 
 export class FlownallyClient {
   private readonly base: string;
-  /** The caller's dispatcher, or our keep-alive pool once the first request made it. */
-  private dispatcher: Dispatcher | undefined;
-  private readonly limiter: Limiter;
+  private readonly pool: ConnectionPool;
+  private readonly ownsPool: boolean;
   private readonly retry: RetryPolicy;
   private readonly timeoutMs: number;
   private readonly maxResponseBytes: number;
-  private readonly connections: number;
+  private readonly pageLimits: PageLimits;
+  private readonly clock: Clock;
+  private readonly secret: Secret;
+  private readonly releaseSecret: () => void;
   private closed = false;
 
   constructor(private readonly options: ClientOptions) {
@@ -105,48 +138,69 @@ export class FlownallyClient {
       ...options.retry,
     };
     this.maxResponseBytes = options.maxResponseBytes ?? 50 * 1024 * 1024;
-    this.connections = options.maxConcurrency ?? 16;
-    this.limiter = new Limiter(this.connections);
-    this.dispatcher = options.dispatcher;
+    this.pageLimits = { ...DEFAULT_PAGE_LIMITS, ...options.pageLimits };
+    this.clock = options.clock ?? systemClock;
+    this.ownsPool = options.pool === undefined;
+    this.pool = options.pool ?? createConnectionPool({ maxConcurrency: options.maxConcurrency });
+    this.secret = compileSecret(options.apiKey);
+    this.releaseSecret = holdSecret(options.apiKey);
   }
 
   get baseUrl(): string {
     return this.base;
   }
 
-  /** Requests running and queued right now. */
+  /** Requests running and queued right now, in this client's pool. */
   get inFlight(): { active: number; waiting: number } {
-    return this.limiter.stats;
+    return this.pool.limiter.stats;
   }
 
   /**
    * Sends a request, retrying what is safe to retry (see retry.ts) within the
    * attempt count and the deadline. Always settles: with the answer, or with an
-   * ApiError (kind "aborted" once the caller's signal fires, at once).
+   * ApiError (APIUserAbortError once the caller's signal fires, at once).
    */
   async request(req: ApiRequest): Promise<ApiResponse> {
-    const prepared = this.prepare(req);
-    const { signal } = req;
-    const started = Date.now();
+    const releases = (req.secrets ?? []).map(holdSecret);
+    try {
+      return await this.send(this.prepare(req), req.signal);
+    } finally {
+      for (const release of releases) release();
+    }
+  }
+
+  private async send(prepared: Prepared, signal: AbortSignal | undefined): Promise<ApiResponse> {
+    let started: number | undefined;
     let timeoutMs = this.timeoutMs;
     for (let retries = 0; ; retries++) {
       let error: ApiError;
       try {
-        return await this.limiter.run(() => this.attempt(prepared, signal, timeoutMs), signal);
+        return await this.pool.limiter.run(
+          () => {
+            // The deadline counts from the first attempt sent, not from joining the queue.
+            started ??= this.clock.now();
+            return this.attempt(prepared, signal, timeoutMs);
+          },
+          this.options.apiKey,
+          signal,
+        );
       } catch (err) {
-        error = toApiError(err, signal, timeoutMs);
+        error = toApiError(err, signal, timeoutMs, repeatable(prepared.method, prepared.idempotencyKey !== undefined));
       }
-      if (error.kind === "aborted") throw error;
-      if (retries >= this.retry.maxRetries || !isRetryable(req.method, prepared.idempotencyKey !== undefined, error))
+      if (error instanceof APIUserAbortError) throw error;
+      if (
+        retries >= this.retry.maxRetries ||
+        !isRetryable(prepared.method, prepared.idempotencyKey !== undefined, error)
+      )
         throw error;
       const delay = retryDelay(this.retry, retries + 1, error);
       if (delay === undefined) throw error;
-      const remaining = this.retry.deadlineMs - (Date.now() - started) - delay;
+      const remaining = this.retry.deadlineMs - (this.clock.now() - (started ?? this.clock.now())) - delay;
       if (remaining < Math.min(this.timeoutMs, MIN_ATTEMPT_MS)) throw error;
       try {
-        await (this.options.sleep ?? wait)(delay, signal);
+        await this.clock.sleep(delay, signal);
       } catch {
-        throw cancelled();
+        throw new APIUserAbortError();
       }
       // The deadline bounds the retried attempts too, not only when they start.
       timeoutMs = Math.min(this.timeoutMs, remaining);
@@ -154,43 +208,46 @@ export class FlownallyClient {
   }
 
   /**
-   * Every item of every page, following `nextPageToken` until it runs out. A page
-   * without the `itemsKey` array is an error: not knowing the items is not the same as there being none.
+   * Every item of every page, following `nextPageToken` until it runs out or a
+   * bound is hit (PagingLimitError): pages, items, time. A page without the
+   * `itemsKey` array, or a token given twice, is a BadResponseError: not knowing
+   * the items is not the same as there being none.
    */
-  async *paginate(req: ApiRequest, itemsKey: string): AsyncGenerator<unknown> {
+  async *paginate(req: ApiRequest, itemsKey: string, limits: Partial<PageLimits> = {}): AsyncGenerator<unknown> {
+    const bounds = { ...this.pageLimits, ...limits };
+    const started = this.clock.now();
+    // Hashes of the tokens seen: an API that hands back one it gave before would loop for ever.
+    // A hash, so memory follows the page count whatever the tokens' size.
+    const seen = new Set<number>();
+    let pages = 0;
+    let items = 0;
     let pageToken: string | undefined;
-    // An API that hands back a token it gave before would loop for ever.
-    const seen = new Set<string>();
     do {
+      if (pages >= bounds.maxPages) throw new PagingLimitError(req.path, "pages", bounds.maxPages, pages, items);
+      if (this.clock.now() - started >= bounds.maxMs)
+        throw new PagingLimitError(req.path, "time", bounds.maxMs, pages, items);
       const query = { ...req.query, ...(pageToken ? { pageToken } : {}) };
       const { data } = await this.request({ ...req, query });
-      const page = (data ?? {}) as Record<string, unknown>;
-      const items = page[itemsKey];
-      if (!Array.isArray(items)) {
-        throw new ApiError({ kind: "bad_response", message: `GET ${req.path} answered without ${itemsKey}` });
-      }
-      yield* items;
-      pageToken = typeof page.nextPageToken === "string" && page.nextPageToken !== "" ? page.nextPageToken : undefined;
+      pages++;
+      const page = readPage(data, itemsKey, `GET ${req.path} answered without ${itemsKey}`);
+      items += page.items.length;
+      if (items > bounds.maxItems) throw new PagingLimitError(req.path, "items", bounds.maxItems, pages, items);
+      yield* page.items;
+      pageToken = page.next;
       if (pageToken !== undefined) {
-        if (seen.has(pageToken)) {
-          throw new ApiError({
-            kind: "bad_response",
-            message: `GET ${req.path} repeated a nextPageToken; paging stopped`,
-          });
-        }
-        seen.add(pageToken);
+        const hash = hash53(pageToken);
+        if (seen.has(hash)) throw new BadResponseError(`GET ${req.path} repeated a nextPageToken; paging stopped`);
+        seen.add(hash);
       }
     } while (pageToken);
   }
 
-  /** Lets requests in flight finish for a moment, then cuts them off, so shutdown never waits on a hung API. */
+  /** Stops sending; closes the pool when it is the client's own. Its key stops being a held secret. */
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
-    const pool = this.dispatcher;
-    if (this.options.dispatcher || !pool) return;
-    const closed = pool.close();
-    const timer = sleep(CLOSE_GRACE_MS, "timeout", { ref: false });
-    if ((await Promise.race([closed.then(() => "closed"), timer])) === "timeout") await pool.destroy();
+    this.releaseSecret();
+    if (this.ownsPool) await this.pool.close();
   }
 
   private prepare(req: ApiRequest): Prepared {
@@ -200,10 +257,8 @@ export class FlownallyClient {
       accept: "application/json",
       "user-agent": this.options.userAgent,
     };
-    let body: string | FormData | null = null;
-    if (req.form) {
-      body = req.form;
-    } else if (req.body !== undefined) {
+    let body: string | null = null;
+    if (req.body !== undefined && !req.multipart) {
       headers["content-type"] = "application/json";
       body = JSON.stringify(req.body);
     }
@@ -214,52 +269,56 @@ export class FlownallyClient {
       url: `${this.base}${req.path}${search ? `?${search}` : ""}`,
       headers,
       body,
+      multipart: req.multipart,
       idempotencyKey,
+      secrets: req.secrets?.length ? [this.secret, ...req.secrets.map(compileSecret)] : [this.secret],
     };
   }
 
   private async attempt(p: Prepared, callerSignal: AbortSignal | undefined, timeoutMs: number): Promise<ApiResponse> {
-    // One signal for undici: the caller's cancellation or this attempt's timeout,
-    // whichever comes first; undici then closes the connection and destroys the body.
+    if (this.closed) throw new APIConnectionError("could not reach the API (client closed)", false);
+    const [{ request, FormData }, dispatcher] = await Promise.all([loadUndici(), this.pool.dispatcher()]);
+    // One signal for undici: the caller's cancellation or this attempt's timeout (from
+    // here, as it is sent), whichever comes first; undici then closes the connection.
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
-    const { request, Agent } = await loadUndici();
-    if (!this.dispatcher) {
-      // A pool made after close() would never be closed.
-      if (this.closed) throw new ApiError({ kind: "network", message: "could not reach the API (client closed)" });
-      this.dispatcher = new Agent({
-        connections: this.connections,
-        keepAliveTimeout: 10_000,
-        pipelining: 1,
-        // Our per-attempt timeout governs; undici's own (300 s by default) must not outlast it.
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
-      });
-    }
     const res = await request(p.url, {
       method: p.method,
       headers: p.headers,
-      body: p.body,
+      body: p.multipart ? toForm(new FormData(), p.multipart) : p.body,
       signal,
-      dispatcher: this.dispatcher,
+      dispatcher,
     });
     const text = await readText(res.body, this.maxResponseBytes, res.statusCode);
-    const headers = headerLookup(res.headers);
+    // Header values are echoed in summaries (request id, content type): an API could put the key there too.
+    const headers = headerLookup(res.headers, p.secrets);
     const requestId = headers.get("x-request-id") ?? undefined;
-    if (res.statusCode >= 300 && res.statusCode < 400) {
-      throw new ApiError({
-        kind: "bad_response",
-        status: res.statusCode,
+    const status = res.statusCode;
+    if (status >= 300 && status < 400) {
+      throw new BadResponseError(`HTTP ${status} redirect instead of an answer; check FLOWNALLY_BASE_URL`, {
+        status,
         requestId,
-        message: `HTTP ${res.statusCode} redirect instead of an answer; check FLOWNALLY_BASE_URL`,
       });
     }
-    if (res.statusCode < 200 || res.statusCode >= 300) {
-      // An API or proxy that echoes the credential must not put it in front of the model.
-      throw ApiError.fromResponse(res.statusCode, headers, redactSecret(text, this.options.apiKey));
+    if (status < 200 || status >= 300) {
+      const problem = parseJsonObject(text);
+      throw ApiStatusError.generate(
+        status,
+        headers,
+        // An API or proxy that echoes the credential must not put it in front of the model.
+        problem ? { problem: redactValue(problem, p.secrets) } : { unreadable: describeUnreadable(text) },
+      );
     }
-    return { status: res.statusCode, data: parseSuccessBody(res.statusCode, headers, text), requestId };
+    return { status, data: redactValue(parseSuccessBody(status, headers, text, requestId), p.secrets), requestId };
   }
+}
+
+function toForm(form: FormData, fields: readonly MultipartField[]): FormData {
+  for (const field of fields) {
+    if (typeof field.value === "string") form.append(field.name, field.value);
+    else form.append(field.name, field.value, field.filename);
+  }
+  return form;
 }
 
 /** Reads the whole body as UTF-8, refusing (and destroying) one larger than `max` bytes. */
@@ -269,75 +328,119 @@ async function readText(body: AsyncIterable<Buffer>, max: number, status: number
   for await (const chunk of body) {
     size += chunk.length;
     // Leaving the loop by throwing destroys the stream, so the rest is not downloaded.
-    if (size > max)
-      throw new ApiError({ kind: "bad_response", status, message: `HTTP ${status} with an answer over ${max} bytes` });
+    if (size > max) throw new BadResponseError(`HTTP ${status} with an answer over ${max} bytes`, { status });
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString("utf8");
 }
 
-function headerLookup(raw: Readonly<Record<string, string | string[] | undefined>>): HeaderLookup {
+function headerLookup(
+  raw: Readonly<Record<string, string | string[] | undefined>>,
+  secrets: readonly Secret[],
+): HeaderLookup {
   return {
     get: (name) => {
       const value = raw[name];
-      return Array.isArray(value) ? value.join(", ") : (value ?? null);
+      if (value === undefined) return null;
+      return redactText(Array.isArray(value) ? value.join(", ") : value, secrets);
     },
   };
 }
 
-function parseSuccessBody(status: number, headers: HeaderLookup, text: string): unknown {
+function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What an error body that is not a problem detail is, in a few words (it is never echoed). */
+function describeUnreadable(text: string): string {
+  if (text.trim() === "") return "an empty body";
+  return /^\s*</.test(text) ? "an HTML page" : "a non-JSON body";
+}
+
+function parseSuccessBody(status: number, headers: HeaderLookup, text: string, requestId: string | undefined): unknown {
+  const answer = { status, requestId };
   if (text.trim() === "") {
     if (status === 204 || status === 202 || status === 205) return undefined;
-    throw new ApiError({
-      kind: "bad_response",
-      status,
-      message: `HTTP ${status} with an empty body where JSON was due`,
-    });
+    throw new BadResponseError(`HTTP ${status} with an empty body where JSON was due`, answer);
   }
   const type = headers.get("content-type") ?? "";
   if (type !== "" && !/\bjson\b/i.test(type)) {
     const what = /html/i.test(type) ? "an HTML page" : `${type.split(";")[0]?.trim() || "a non-JSON body"}`;
-    throw new ApiError({ kind: "bad_response", status, message: `HTTP ${status} answered ${what}, not JSON` });
+    throw new BadResponseError(`HTTP ${status} answered ${what}, not JSON`, answer);
   }
   try {
     return JSON.parse(text);
   } catch {
-    throw new ApiError({ kind: "bad_response", status, message: `HTTP ${status} with invalid or truncated JSON` });
+    throw new BadResponseError(`HTTP ${status} with invalid or truncated JSON`, answer);
   }
 }
 
-/** A real wait, cut short (rejecting) when the caller cancels. */
-function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return sleep(ms, undefined, signal ? { signal } : undefined);
-}
-
-function cancelled(): ApiError {
-  return new ApiError({ kind: "aborted", message: "request cancelled" });
-}
+/** Error codes of a connection that failed before the request could be sent. */
+const NOT_SENT = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EADDRNOTAVAIL",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_CLOSED",
+  "UND_ERR_DESTROYED",
+]);
 
 /**
  * Names what went wrong with an attempt. The caller's cancellation wins over
- * everything; otherwise an abort can only be this attempt's own timeout.
+ * everything; otherwise an abort can only be this attempt's own timeout. Once
+ * the request may have been sent, a write that is not safe to repeat has an
+ * unknown outcome.
  */
-function toApiError(err: unknown, callerSignal: AbortSignal | undefined, timeoutMs: number): ApiError {
-  if (callerSignal?.aborted) return cancelled();
+function toApiError(
+  err: unknown,
+  callerSignal: AbortSignal | undefined,
+  timeoutMs: number,
+  safeToRepeat: boolean,
+): ApiError {
+  if (callerSignal?.aborted) return new APIUserAbortError();
   if (err instanceof ApiError) return err;
   const name = err instanceof Error || err instanceof DOMException ? err.name : "";
   const code = err && typeof err === "object" && "code" in err && typeof err.code === "string" ? err.code : "";
+  const sent = !NOT_SENT.has(code) && !/^ERR_TLS_|CERT|SELF_SIGNED/.test(code);
+  const outcomeUnknown = sent && !safeToRepeat;
   if (name === "TimeoutError" || name === "AbortError" || /TIMEOUT/.test(code) || /Timeout/.test(name)) {
-    const connect = code === "UND_ERR_CONNECT_TIMEOUT";
-    return new ApiError({
-      kind: "timeout",
-      message: connect
-        ? "could not connect to the API in time"
-        : `the API did not answer within ${formatMs(timeoutMs)}`,
-    });
+    return code === "UND_ERR_CONNECT_TIMEOUT"
+      ? new APIConnectionTimeoutError("could not connect to the API in time", false)
+      : new APIConnectionTimeoutError(`the API did not answer within ${formatMs(timeoutMs)}`, outcomeUnknown);
   }
-  return new ApiError({ kind: "network", message: `could not reach the API${code ? ` (${code})` : ""}` });
+  const why = code ? ` (${code})` : "";
+  return outcomeUnknown
+    ? new APIConnectionError(`the connection failed${why} after the request was sent`, true)
+    : new APIConnectionError(`could not reach the API${why}`, false);
 }
 
 function formatMs(ms: number): string {
   return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
+}
+
+/**
+ * A 53-bit hash of a string (cyrb53). Two distinct page tokens share one with a
+ * chance of about pages² / 2⁵⁴: never, at the page bound.
+ */
+function hash53(text: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
 /** A fresh key for a write that must not happen twice; reused across its retries. */

@@ -1,5 +1,6 @@
 // Builds API paths. Every id goes into its own encoded segment; ids that could
-// climb out of it (empty, ".", "..") are refused before any request is made.
+// climb out of it (empty, ".", "..") or cannot be encoded (a lone UTF-16
+// surrogate, which is no text at all) are refused before any request is made.
 
 export class PathError extends Error {
   constructor(
@@ -14,6 +15,9 @@ export class PathError extends Error {
 export function encodeSegment(value: string, param = "id"): string {
   if (value === "" || value.trim() === "") throw new PathError(param, `${param} must not be empty`);
   if (value === "." || value === "..") throw new PathError(param, `${param} must be an id, not "${value}"`);
+  // encodeURIComponent would throw a bare URIError on one.
+  if (/\p{Surrogate}/u.test(value))
+    throw new PathError(param, `${param} is not valid text: it holds half of a surrogate pair (a broken character)`);
   return encodeURIComponent(value);
 }
 

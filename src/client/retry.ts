@@ -3,7 +3,7 @@
 // errors; a POST only when it carries an Idempotency-Key (reused unchanged), so
 // no other write is sent twice. PATCH is not idempotent by contract: never retried.
 
-import type { ApiError } from "./errors.js";
+import { APIConnectionError, type ApiError, ApiStatusError } from "./errors.js";
 import type { HttpMethod } from "./http.js";
 
 export interface RetryPolicy {
@@ -29,11 +29,15 @@ export const defaultRetryPolicy: RetryPolicy = {
 
 const RETRYABLE_STATUS = new Set([408, 429]);
 
+/** Whether sending the request twice does no harm: reads, idempotent writes, and a POST under an Idempotency-Key. */
+export function repeatable(method: HttpMethod, hasIdempotencyKey: boolean): boolean {
+  return method === "GET" || method === "PUT" || method === "DELETE" || (method === "POST" && hasIdempotencyKey);
+}
+
 export function isRetryable(method: HttpMethod, hasIdempotencyKey: boolean, err: ApiError): boolean {
-  const safe = method === "GET" || method === "PUT" || method === "DELETE" || (method === "POST" && hasIdempotencyKey);
-  if (!safe) return false;
-  if (err.kind === "network" || err.kind === "timeout") return true;
-  return err.kind === "http" && err.status !== undefined && (RETRYABLE_STATUS.has(err.status) || err.status >= 500);
+  if (!repeatable(method, hasIdempotencyKey)) return false;
+  if (err instanceof APIConnectionError) return true;
+  return err instanceof ApiStatusError && (RETRYABLE_STATUS.has(err.status) || err.status >= 500);
 }
 
 /**
@@ -46,7 +50,8 @@ export function retryDelay(
   err: ApiError,
   random = Math.random,
 ): number | undefined {
-  if (err.retryAfterMs !== undefined) return err.retryAfterMs <= policy.maxRetryAfterMs ? err.retryAfterMs : undefined;
+  const retryAfterMs = err instanceof ApiStatusError ? err.retryAfterMs : undefined;
+  if (retryAfterMs !== undefined) return retryAfterMs <= policy.maxRetryAfterMs ? retryAfterMs : undefined;
   const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   // Jitter between half and the whole exponential step, so clients that failed together do not retry together.
   return Math.round(exp / 2 + random() * (exp / 2));

@@ -1,10 +1,27 @@
 // The one place a failure becomes the text a model reads: status, code, what
 // was wrong per field, and the next step. Short (under 300 characters), never
-// the raw body, a stack, or the key.
+// the raw body, a stack, or the key. A failure nobody foresaw (a bug) is
+// logged with a short id that the text names, so the two can be matched.
 
 import type { z } from "zod";
-import { ApiError } from "../client/errors.js";
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIUserAbortError,
+  ApiStatusError,
+  AuthenticationError,
+  BadRequestError,
+  BadResponseError,
+  ConflictError,
+  InternalServerError,
+  NotFoundError,
+  PagingLimitError,
+  PermissionDeniedError,
+  RateLimitError,
+  UnprocessableEntityError,
+} from "../client/errors.js";
 import { PathError } from "../client/path.js";
+import { log } from "../log.js";
 import { ToolInputError } from "../refusal.js";
 import type { Tool } from "./types.js";
 
@@ -28,8 +45,51 @@ const ID_SOURCES: Record<string, string> = {
 export function describeFailure(err: unknown, tool: Tool, args: Readonly<Record<string, unknown>>): string {
   if (err instanceof ToolInputError) return cap(err.message);
   if (err instanceof PathError) return cap(`Invalid argument — ${err.message}.`);
-  if (err instanceof ApiError) return cap(describeApiError(err, tool, args));
-  return cap(`${tool.name} failed unexpectedly; nothing more is known. Try again or report it.`);
+  if (err instanceof ApiStatusError) return cap(describeStatus(err, tool, args));
+  if (err instanceof APIUserAbortError) return "Cancelled — the request was stopped before an answer came.";
+  if (err instanceof APIConnectionError) return cap(describeConnection(err, tool));
+  if (err instanceof BadResponseError)
+    return cap(`Bad response — ${err.message}. The API or a proxy answered unexpectedly; retry later.`);
+  if (err instanceof PagingLimitError) return cap(describeLimit(err));
+  return cap(unexpected(err, tool));
+}
+
+/** Logs what nobody foresaw, with its stack, under a short id the model's text names. */
+function unexpected(err: unknown, tool: Tool): string {
+  const id = globalThis.crypto.randomUUID().slice(0, 8);
+  const what = err instanceof Error ? (err.stack ?? `${err.name}: ${err.message}`) : String(err);
+  log(`${tool.name} failed unexpectedly [error ${id}]: ${what}`);
+  return `${tool.name} failed unexpectedly (error ${id}); the server's log has the details. Try again, or report it with this id.`;
+}
+
+function describeConnection(err: APIConnectionError, tool: Tool): string {
+  const timedOut = err instanceof APIConnectionTimeoutError;
+  const what = `${timedOut ? "Timed out" : "Network error"} — ${err.message}.`;
+  // A write that may have happened must not be repeated blindly: it could happen twice.
+  if (err.outcomeUnknown)
+    return `${what} The change may already have been made: check with ${checkTool(tool)} before retrying.`;
+  if (timedOut) return `${what} Safe to retry.`;
+  return `${what} Check FLOWNALLY_BASE_URL and the connection, then retry.`;
+}
+
+/** The list that shows whether a write took effect: the one of the nearest collection its path is under. */
+function checkTool(tool: Tool): string {
+  const segments = (tool.path ?? "").split("/");
+  for (let n = segments.length; n > 1; n--) {
+    const list = COLLECTION_LISTS[segments.slice(0, n).join("/")];
+    if (list) return list;
+  }
+  return "a read of what it changes";
+}
+
+function describeLimit(err: PagingLimitError): string {
+  const n = (x: number): string => x.toLocaleString("en");
+  const reached = {
+    pages: `reached its bound of ${n(err.bound)} pages (${n(err.items)} items read)`,
+    items: `passed its bound of ${n(err.bound)} items (${n(err.pages)} pages read)`,
+    time: `ran past ${Math.round(err.bound / 60_000)} min (${n(err.pages)} pages, ${n(err.items)} items read)`,
+  }[err.limit];
+  return `Stopped — listing ${err.path} ${reached}; the rest was not read and nothing was changed. Narrow the filters and call again.`;
 }
 
 export function describeInvalidArguments(error: z.ZodError): string {
@@ -43,33 +103,22 @@ export function describeInvalidArguments(error: z.ZodError): string {
   return cap(`Invalid arguments — ${clip(parts.join("; "), MAX - 40)}. Nothing was sent.`);
 }
 
-function describeApiError(err: ApiError, tool: Tool, args: Readonly<Record<string, unknown>>): string {
-  switch (err.kind) {
-    case "timeout":
-      return `Timed out — ${err.message}. Safe to retry${tool.hints.readOnlyHint ? "" : " after checking whether the change was made"}.`;
-    case "network":
-      return `Network error — ${err.message}. Check FLOWNALLY_BASE_URL and the connection, then retry.`;
-    case "aborted":
-      return "Cancelled — the request was stopped before an answer came.";
-    case "bad_response":
-      return `Bad response — ${err.message}. The API or a proxy answered unexpectedly; retry later.`;
-  }
-  const status = err.status ?? 0;
-  const head = `${status} ${err.code ?? defaultCode(status)}`;
+function describeStatus(err: ApiStatusError, tool: Tool, args: Readonly<Record<string, unknown>>): string {
+  const head = `${err.status} ${err.code ?? defaultCode(err.status)}`;
   const fields = err.violations.map((v) => (v.field ? `${v.field}: ${v.message}` : v.message)).join("; ");
   const detail = fields || err.detail || err.title || "";
-  const next = nextStep(status, err, tool, args);
+  const next = nextStep(err, tool, args);
   // When the API said a lot, cut its words, not the next step.
   const shown = clip(detail, MAX - 1 - head.length - next.length - 6);
   if (!shown) return next ? `${head} — ${next}` : head;
   return next ? `${head} — ${shown}${/[.!?…]$/.test(shown) ? "" : "."} ${next}` : `${head} — ${shown}`;
 }
 
-function nextStep(status: number, err: ApiError, tool: Tool, args: Readonly<Record<string, unknown>>): string {
-  if (status === 401) return "Check FLOWNALLY_API_KEY: it is missing, wrong or revoked.";
-  if (status === 403)
+function nextStep(err: ApiStatusError, tool: Tool, args: Readonly<Record<string, unknown>>): string {
+  if (err instanceof AuthenticationError) return "Check FLOWNALLY_API_KEY: it is missing, wrong or revoked.";
+  if (err instanceof PermissionDeniedError)
     return `This key lacks scope ${tool.scopes.join(" or ")} (needed by ${tool.name}), or its role may not do this.`;
-  if (status === 404) {
+  if (err instanceof NotFoundError) {
     const ids = Object.entries(args).filter(
       ([k, v]) => typeof v === "string" && (k === "id" || k.endsWith("Id")) && tool.path?.includes(`{${k}}`),
     );
@@ -79,11 +128,16 @@ function nextStep(status: number, err: ApiError, tool: Tool, args: Readonly<Reco
     if (err.detail) return where.trim();
     return `Not found in this workspace: ${ids.map(([k, v]) => `${k} ${String(v)}`).join(" or ") || "that id"}.${where}`;
   }
-  if (status === 409) return conflictStep(err.code ?? "", args);
-  if (status === 400 || status === 422) return "Fix the arguments named and call again.";
-  if (status === 429)
+  if (err instanceof ConflictError) return conflictStep(err.code ?? "", args);
+  if (err instanceof BadRequestError || err instanceof UnprocessableEntityError)
+    return "Fix the arguments named and call again.";
+  if (err instanceof RateLimitError)
     return `Rate limited; retry in ${err.retryAfterMs !== undefined ? `${Math.ceil(err.retryAfterMs / 1000)} s` : "a few seconds"}.`;
-  if (status >= 500) return "Temporary problem at Flownally; retry shortly.";
+  if (err instanceof InternalServerError) {
+    // Support finds the failed request by its id; an odd one is cut, not allowed to crowd the text.
+    const id = err.requestId ? ` (request id ${clip(err.requestId, 40)})` : "";
+    return `Temporary problem at Flownally; retry shortly${id}.`;
+  }
   return "";
 }
 

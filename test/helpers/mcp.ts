@@ -3,7 +3,8 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { type ClientOptions, FlownallyClient } from "../../src/client/http.js";
+import { clientFromConfig } from "../../src/client/config.js";
+import type { ClientOptions, FlownallyClient } from "../../src/client/http.js";
 import { type Config, parseCli } from "../../src/config.js";
 import { createServer } from "../../src/server.js";
 
@@ -28,14 +29,8 @@ export async function connect(
   clientOptions: ConstructorParameters<typeof Client>[1] = {},
   apiOptions: Partial<ClientOptions> = {},
 ): Promise<Connected> {
-  const api = new FlownallyClient({
-    baseUrl: config.baseUrl,
-    apiKey: config.apiKey ?? "",
+  const api = clientFromConfig(config, {
     userAgent: "flownally-mcp/test",
-    timeoutMs: config.timeoutMs,
-    maxRetries: config.maxRetries,
-    retryDeadlineMs: config.retryDeadlineMs,
-    maxConcurrency: config.maxConcurrency,
     // Short back-off keeps tests fast; Retry-After is still honoured as sent.
     retry: { baseDelayMs: 5, maxDelayMs: 50 },
     ...apiOptions,
@@ -56,8 +51,9 @@ export async function connect(
   };
 }
 
-export function textOf(result: CallToolResult): string {
-  return result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
+/** The text a result carries, for results of either SDK's client (or callTool itself). */
+export function textOf(result: { content: readonly { type: string; text?: unknown }[] }): string {
+  return result.content.map((c) => (c.type === "text" ? String(c.text) : "")).join("\n");
 }
 
 /** A result's structured content, the API's JSON, for reading its fields. */

@@ -5,11 +5,10 @@ import { createReadStream, openAsBlob } from "node:fs";
 import { basename } from "node:path";
 import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
-// undici's FormData, the type the client sends; the global one is a different class under Node 20.
-import { FormData } from "undici";
 import * as z from "zod";
-import { ApiError } from "../../client/errors.js";
+import { APIUserAbortError } from "../../client/errors.js";
 import { apiPath } from "../../client/path.js";
+import { type ImportStatus, importStatusShape, readShape } from "../../client/shapes.js";
 import { type CsvReport, checkCsv, type FieldRef } from "../../files/csv-check.js";
 import { ToolInputError } from "../../refusal.js";
 import { fieldKey } from "../../workspace/names.js";
@@ -19,15 +18,6 @@ const WAIT_BUDGET_MS = 5 * 60_000;
 const FIRST_POLL_MS = 250;
 const MAX_POLL_MS = 5_000;
 const MAX_ROW_ERRORS = 50;
-
-interface ImportStatus {
-  importId?: string;
-  status?: string;
-  totalRows?: number;
-  successCount?: number;
-  failedCount?: number;
-  errors?: unknown[];
-}
 
 export const importContacts = defineTool({
   name: "import_contacts",
@@ -60,10 +50,14 @@ export const importContacts = defineTool({
     const blob = file
       ? await openAsBlob(file.path, { type: "text/csv" })
       : new Blob([args.csv ?? ""], { type: "text/csv" });
-    const form = new FormData();
-    form.append("file", blob, file ? basename(file.path) : "contacts.csv");
-    const started = await ctx.client.request({ method: "POST", path: "/contacts/import", form, signal: ctx.signal });
-    const importId = (started.data as ImportStatus | undefined)?.importId;
+    const multipart = [{ name: "file", value: blob, filename: file ? basename(file.path) : "contacts.csv" }];
+    const started = await ctx.client.request({
+      method: "POST",
+      path: "/contacts/import",
+      multipart,
+      signal: ctx.signal,
+    });
+    const importId = importStatusShape.safeParse(started.data).data?.importId;
     if (!args.wait || typeof importId !== "string") {
       const next = typeof importId === "string" ? { next: "poll get_import_status with this importId" } : {};
       return { data: { ...(started.data as object), ...next, check: summary(check) } };
@@ -88,7 +82,11 @@ async function waitForImport(
       path: apiPath`/contacts/imports/${id}`,
       signal: ctx.signal,
     });
-    const status = (data ?? {}) as ImportStatus;
+    const status = readShape(
+      importStatusShape,
+      data ?? {},
+      `GET /contacts/imports/${id} answered without an import status`,
+    );
     const done = (status.successCount ?? 0) + (status.failedCount ?? 0);
     const total = status.totalRows || expectedRows;
     await ctx.progress(done, total, `import ${status.status ?? "pending"}: ${done}/${total} rows`);
@@ -135,6 +133,6 @@ async function pause(ms: number, signal: AbortSignal): Promise<void> {
   try {
     await sleep(ms, undefined, { signal });
   } catch {
-    throw new ApiError({ kind: "aborted", message: "cancelled while waiting for the import" });
+    throw new APIUserAbortError("cancelled while waiting for the import");
   }
 }

@@ -4,8 +4,6 @@
 
 import { openAsBlob } from "node:fs";
 import { basename, extname } from "node:path";
-// undici's FormData, the type the client sends; the global one is a different class under Node 20.
-import { FormData } from "undici";
 import * as z from "zod";
 import { newIdempotencyKey } from "../../client/http.js";
 import { ToolInputError } from "../../refusal.js";
@@ -72,12 +70,10 @@ export const uploadMedia = defineTool({
       filename = args.filename;
       blob = new Blob([bytes], { type: args.mimeType ?? mimeOf(filename) });
     }
-    const form = new FormData();
-    form.append("file", blob, filename);
     const res = await ctx.client.request({
       method: "POST",
       path: "/media/uploads",
-      form,
+      multipart: [{ name: "file", value: blob, filename }],
       idempotencyKey: newIdempotencyKey(),
       signal: ctx.signal,
     });

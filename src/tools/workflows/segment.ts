@@ -2,6 +2,8 @@
 // matching the list_contacts filters, across all pages.
 
 import * as z from "zod";
+import { type Contact, contactShape, definitionShape } from "../../client/shapes.js";
+import { DEFINITION_LIMITS } from "../../workspace/workspace.js";
 import { contactFilters } from "../contacts/index.js";
 import { defineTool, READ, type ToolContext } from "../types.js";
 
@@ -9,13 +11,6 @@ import { defineTool, READ, type ToolContext } from "../types.js";
 const { orderBy: _orderBy, orderDirection: _orderDirection, ...filters } = contactFilters;
 export const segmentFilters = filters;
 export const segmentFilterNames = Object.keys(filters) as (keyof typeof filters)[];
-
-export interface ContactRow {
-  id: string;
-  name?: unknown;
-  identities?: unknown;
-  tagIds?: unknown;
-}
 
 /** The filter arguments that were given, as the GET /contacts query. */
 export function filterQuery(args: Readonly<Record<string, unknown>>) {
@@ -27,48 +22,47 @@ export function filterQuery(args: Readonly<Record<string, unknown>>) {
   return query;
 }
 
-/** Every contact of the segment, page by page (100 a page). */
-export async function* walkSegment(
-  args: Readonly<Record<string, unknown>>,
-  ctx: ToolContext,
-): AsyncGenerator<ContactRow> {
+/**
+ * Every contact of the segment, page by page (100 a page), within the client's
+ * paging bounds (100,000 contacts, 1,000 pages, 5 minutes): past them the walk
+ * stops with a PagingLimitError rather than run on.
+ */
+export async function* walkSegment(args: Readonly<Record<string, unknown>>, ctx: ToolContext): AsyncGenerator<Contact> {
   const pages = ctx.client.paginate(
     { method: "GET", path: "/contacts", query: { ...filterQuery(args), pageSize: 100 }, signal: ctx.signal },
     "contacts",
   );
   for await (const item of pages) {
-    if (item && typeof item === "object" && typeof (item as { id?: unknown }).id === "string") yield item as ContactRow;
+    const contact = contactShape.safeParse(item);
+    if (contact.success) yield contact.data;
   }
 }
 
-export function tagIdsOf(contact: ContactRow): string[] {
-  return Array.isArray(contact.tagIds) ? contact.tagIds.filter((t): t is string => typeof t === "string") : [];
+export function tagIdsOf(contact: Contact): string[] {
+  return contact.tagIds ?? [];
 }
 
-/** Tag id → name for the whole workspace (GET /tags, once). */
+/** Tag id → name for the whole workspace (GET /tags, once, bounded as definitions are). */
 export async function tagNames(ctx: ToolContext): Promise<Map<string, string>> {
   const names = new Map<string, string>();
-  for await (const tag of ctx.client.paginate({ method: "GET", path: "/tags", signal: ctx.signal }, "tags")) {
-    const { id, name } = (tag ?? {}) as { id?: unknown; name?: unknown };
-    if (typeof id === "string") names.set(id, typeof name === "string" ? name : id);
+  const tags = ctx.client.paginate({ method: "GET", path: "/tags", signal: ctx.signal }, "tags", DEFINITION_LIMITS);
+  for await (const item of tags) {
+    // A tag without a name is still a tag: it goes by its id.
+    const tag = definitionShape.partial({ name: true }).safeParse(item);
+    if (tag.success) names.set(tag.data.id, tag.data.name ?? tag.data.id);
   }
   return names;
 }
 
-function phoneOf(contact: ContactRow): string | undefined {
-  if (!Array.isArray(contact.identities)) return undefined;
-  for (const identity of contact.identities as unknown[]) {
-    const phone = (identity as { metadata?: { phoneNumber?: unknown } } | null)?.metadata?.phoneNumber;
-    if (typeof phone === "string") return phone;
-  }
-  return undefined;
+function phoneOf(contact: Contact): string | undefined {
+  return contact.identities?.find((identity) => identity.metadata?.phoneNumber)?.metadata?.phoneNumber;
 }
 
-export function sampleRow(contact: ContactRow, tags: ReadonlyMap<string, string>) {
+export function sampleRow(contact: Contact, tags: ReadonlyMap<string, string>) {
   const phone = phoneOf(contact);
   return {
     id: contact.id,
-    name: typeof contact.name === "string" ? contact.name : "",
+    name: contact.name ?? "",
     ...(phone && { phone }),
     tags: tagIdsOf(contact).map((id) => tags.get(id) ?? id),
   };
@@ -91,7 +85,7 @@ export const segmentContacts = defineTool({
     // Catch now so a failing GET /tags cannot go unhandled while the walk runs; rethrown below.
     tags.catch(() => {});
     let total = 0;
-    const sample: ContactRow[] = [];
+    const sample: Contact[] = [];
     for await (const contact of walkSegment(args, ctx)) {
       total += 1;
       if (sample.length < limit) sample.push(contact);

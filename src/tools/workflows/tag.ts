@@ -3,23 +3,16 @@
 // bounded concurrency, progress, and cancellation that aborts requests in flight.
 
 import * as z from "zod";
-import { ApiError } from "../../client/errors.js";
+import { APIUserAbortError, AuthenticationError, PermissionDeniedError } from "../../client/errors.js";
 import { newIdempotencyKey } from "../../client/http.js";
 import { apiPath } from "../../client/path.js";
+import type { Contact } from "../../client/shapes.js";
 import { ToolInputError } from "../../refusal.js";
 import { contactTools } from "../contacts/index.js";
 import { describeFailure } from "../errors.js";
 import { tagId } from "../params.js";
 import { defineTool, type Tool, type ToolContext, UPDATE } from "../types.js";
-import {
-  type ContactRow,
-  sampleRow,
-  segmentFilterNames,
-  segmentFilters,
-  tagIdsOf,
-  tagNames,
-  walkSegment,
-} from "./segment.js";
+import { sampleRow, segmentFilterNames, segmentFilters, tagIdsOf, tagNames, walkSegment } from "./segment.js";
 
 const MAX_FAILURES_LISTED = 50;
 const SAMPLE = 10;
@@ -55,7 +48,7 @@ export const tagContacts = defineTool({
     let targets: string[];
     let matched: number;
     let unchanged: number | undefined;
-    const sample: ContactRow[] = [];
+    const sample: Contact[] = [];
     if (args.contactIds) {
       targets = [...new Set(args.contactIds)];
       matched = targets.length;
@@ -128,7 +121,7 @@ async function applyAll(ids: readonly string[], tag: string, remove: boolean, co
         failed += 1;
         const error = describeFailure(err, operation, { contactId: id, tagId: tag });
         if (failures.length < MAX_FAILURES_LISTED) failures.push({ contactId: id, error });
-        if (err instanceof ApiError && (err.status === 401 || err.status === 403)) {
+        if (err instanceof AuthenticationError || err instanceof PermissionDeniedError) {
           stoppedBy = error;
           stop.abort();
         }
@@ -137,7 +130,7 @@ async function applyAll(ids: readonly string[], tag: string, remove: boolean, co
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, worker));
-  if (ctx.signal.aborted) throw new ApiError({ kind: "aborted", message: "tag_contacts cancelled" });
+  if (ctx.signal.aborted) throw new APIUserAbortError("tag_contacts cancelled");
   return {
     applied,
     failed,

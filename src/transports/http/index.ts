@@ -8,11 +8,11 @@
 import { createServer as createNodeServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { isInitializeRequest, isLegacyRequest, type McpServer } from "@modelcontextprotocol/server";
-import { type ClientOptions, FlownallyClient } from "../../client/http.js";
+import { clientFromConfig } from "../../client/config.js";
+import type { ClientOptions, FlownallyClient } from "../../client/http.js";
 import { createConnectionPool } from "../../client/pool.js";
 import { type Config, ConfigError } from "../../config.js";
 import { addSecret, log } from "../../log.js";
-import { USER_AGENT } from "../../version.js";
 import {
   type AllowList,
   type Auth,
@@ -154,20 +154,10 @@ export async function startHttpServer(config: Config, options: HttpOptions = {})
   const graceMs = options.shutdownGraceMs ?? 10_000;
   const maxSessions = options.maxSessions ?? 1000;
 
-  const pool = createConnectionPool();
+  // One pool for every caller: sockets carry no identity, and FLOWNALLY_MAX_CONCURRENCY holds per process.
+  const pool = createConnectionPool({ maxConcurrency: config.maxConcurrency });
   const newClient = (apiKey: string, overrides: Partial<ClientOptions> = {}): FlownallyClient =>
-    new FlownallyClient({
-      baseUrl: config.baseUrl,
-      apiKey,
-      userAgent: USER_AGENT,
-      timeoutMs: config.timeoutMs,
-      maxRetries: config.maxRetries,
-      retryDeadlineMs: config.retryDeadlineMs,
-      maxConcurrency: config.maxConcurrency,
-      dispatcher: pool,
-      ...options.clientOptions,
-      ...overrides,
-    });
+    clientFromConfig(config, { apiKey, pool, ...options.clientOptions, ...overrides });
   const verdicts = new KeyVerdicts(newClient);
   const tenants = new Tenants({ config, newClient, stateless: http.stateless, max: maxSessions });
   const sessions = new Sessions(
