@@ -11,8 +11,9 @@ import { registerPrompts } from "./prompts/index.js";
 import { registerResources } from "./resources/index.js";
 import { loadCatalogue } from "./tools/catalogue.js";
 import { registerTools, selectTools, serve } from "./tools/registry.js";
+import { checkBeforeSending, noteSuccess, resolveNames } from "./tools/steps.js";
 import { VERSION } from "./version.js";
-import { checkBeforeSending, noteSuccess, resolveNames, workspaceFor } from "./workspace/index.js";
+import { workspaceFor } from "./workspace/index.js";
 
 export interface ServerDeps {
   client: FlownallyClient;

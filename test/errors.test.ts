@@ -174,7 +174,7 @@ describe("problem-detail summaries", () => {
     expect(text).not.toMatch(/varnish|<html/);
   });
 
-  it("a long detail is cut to stay under 300 characters", async () => {
+  it("a long detail keeps whole violations under 300 characters, counting those left out", async () => {
     answer((_req, res) =>
       json(res, 422, {
         status: 422,
@@ -184,8 +184,9 @@ describe("problem-detail summaries", () => {
     );
     const { text } = await call("create_contact", { name: "Anna" });
     expect(text).toMatch(
-      /^422 validation_failed — f0: bad value here; f1.*… Fix the arguments named and call again\.$/,
+      /^422 validation_failed — f0: bad value here; f1: bad value here; .*f\d+: bad value here \(and \d+ more\)\. Fix the arguments named and call again\.$/,
     );
+    expect(text).not.toContain("…");
   });
 });
 
@@ -227,7 +228,12 @@ describe("invalid arguments are refused before anything is sent", () => {
       { id: 5 },
       /id: .*expected string, received number/,
     ],
-    ["a number sent as text", "list_contacts", { pageSize: "5" }, /pageSize: .*expected number, received string/],
+    [
+      "text that is not plainly a number",
+      "list_contacts",
+      { pageSize: "5abc" },
+      /pageSize: .*expected number, received string/,
+    ],
     ["a missing required argument", "get_contact", {}, /id: required/],
     ["an unknown argument", "get_contact", { id: "con_1", include: "all" }, /unknown argument include/],
     ["a phone that is not E.164", "create_contact", { name: "Anna", phone: "0048 123 456 789" }, /phone: .*E\.164/],

@@ -5,30 +5,25 @@
 import type { z } from "zod";
 import { ApiError } from "../client/errors.js";
 import { PathError } from "../client/path.js";
+import { EVERY_TOOL, type Profile, point, render, type Text } from "../pointers.js";
+import { findIds } from "../refs.js";
 import { ToolInputError } from "../refusal.js";
+import { fitting, sentences } from "../words.js";
 import type { Tool } from "./types.js";
 
 /** Every summary is shorter than this. */
 const MAX = 300;
 
-// Where ids of each kind can be found, for "not found" hints.
-const ID_SOURCES: Record<string, string> = {
-  contactId: "list_contacts",
-  tagId: "list_tags",
-  customFieldId: "list_contact_fields",
-  userId: "list_users",
-  teamId: "list_teams",
-  inboxId: "list_inboxes",
-  eventTypeId: "list_event_types",
-  conversationId: "list_conversations",
-  versionId: "the versions list",
-  wabaId: "your WhatsApp Business account",
-};
-
-export function describeFailure(err: unknown, tool: Tool, args: Readonly<Record<string, unknown>>): string {
-  if (err instanceof ToolInputError) return cap(err.message);
+/** A failure as the model reads it; tools are named only where `profile` serves them. */
+export function describeFailure(
+  err: unknown,
+  tool: Tool,
+  args: Readonly<Record<string, unknown>>,
+  profile: Profile = EVERY_TOOL,
+): string {
+  if (err instanceof ToolInputError) return cap(render(err.text, profile));
   if (err instanceof PathError) return cap(`Invalid argument — ${err.message}.`);
-  if (err instanceof ApiError) return cap(describeApiError(err, tool, args));
+  if (err instanceof ApiError) return cap(describeApiError(err, tool, args, profile));
   return cap(`${tool.name} failed unexpectedly; nothing more is known. Try again or report it.`);
 }
 
@@ -40,10 +35,15 @@ export function describeInvalidArguments(error: z.ZodError): string {
     if (issue.code === "invalid_type" && /received undefined$/.test(issue.message)) return `${where}: required`;
     return `${where}: ${issue.message}`;
   });
-  return cap(`Invalid arguments — ${clip(parts.join("; "), MAX - 40)}. Nothing was sent.`);
+  return cap(`Invalid arguments — ${fitting(parts, MAX - 40)}. Nothing was sent.`);
 }
 
-function describeApiError(err: ApiError, tool: Tool, args: Readonly<Record<string, unknown>>): string {
+function describeApiError(
+  err: ApiError,
+  tool: Tool,
+  args: Readonly<Record<string, unknown>>,
+  profile: Profile,
+): string {
   switch (err.kind) {
     case "timeout":
       return `Timed out — ${err.message}. Safe to retry${tool.hints.readOnlyHint ? "" : " after checking whether the change was made"}.`;
@@ -56,28 +56,44 @@ function describeApiError(err: ApiError, tool: Tool, args: Readonly<Record<strin
   }
   const status = err.status ?? 0;
   const head = `${status} ${err.code ?? defaultCode(status)}`;
-  const fields = err.violations.map((v) => (v.field ? `${v.field}: ${v.message}` : v.message)).join("; ");
-  const detail = fields || err.detail || err.title || "";
-  const next = nextStep(status, err, tool, args);
-  // When the API said a lot, cut its words, not the next step.
-  const shown = clip(detail, MAX - 1 - head.length - next.length - 6);
+  const fields = err.violations.map((v) => (v.field ? `${v.field}: ${v.message}` : v.message));
+  const said = fields.length ? fields : sentences(err.detail || err.title || "");
+  const next = render(nextStep(status, err, tool, args), profile);
+  // The API's words, whole violations or sentences, in the room our next step leaves; never cut mid-word.
+  const room = MAX - 1 - head.length - next.length - 6;
+  const shown = fitting(
+    said.map((part) => namingTools(part, profile)),
+    room,
+    fields.length ? "; " : " ",
+  );
   if (!shown) return next ? `${head} — ${next}` : head;
-  return next ? `${head} — ${shown}${/[.!?…]$/.test(shown) ? "" : "."} ${next}` : `${head} — ${shown}`;
+  return next ? `${head} — ${shown}${/[.!?]$/.test(shown) ? "" : "."} ${next}` : `${head} — ${shown}`;
 }
 
-function nextStep(status: number, err: ApiError, tool: Tool, args: Readonly<Record<string, unknown>>): string {
+// The API may point at its own paths ("see GET /teams"): the model calls tools, so name the served
+// tool for that operation, or leave the pointer out where none is served.
+function namingTools(text: string, profile: Profile): string {
+  return text.replace(
+    /(\s*[;,]?\s*(?:list them with|see|from|with))?\s+(GET|POST|PUT|PATCH|DELETE) (\/[\w{}\-./…]*[\w}])/g,
+    (whole, lead: string | undefined, method: string, path: string) => {
+      const tool = profile.operation(method, path);
+      if (tool) return whole.replace(`${method} ${path}`, tool);
+      return lead ? "" : whole.replace(`${method} ${path}`, "the matching tool");
+    },
+  );
+}
+
+function nextStep(status: number, err: ApiError, tool: Tool, args: Readonly<Record<string, unknown>>): Text {
   if (status === 401) return "Check FLOWNALLY_API_KEY: it is missing, wrong or revoked.";
   if (status === 403)
     return `This key lacks scope ${tool.scopes.join(" or ")} (needed by ${tool.name}), or its role may not do this.`;
   if (status === 404) {
-    const ids = Object.entries(args).filter(
-      ([k, v]) => typeof v === "string" && (k === "id" || k.endsWith("Id")) && tool.path?.includes(`{${k}}`),
-    );
-    const sources = [...new Set(ids.map(([k]) => sourceOf(k, tool)).filter((s) => s !== undefined))];
-    const where = sources.length ? ` Find ids with ${sources.join(" or ")}.` : "";
+    const missing = missingIds(err, tool, args);
+    const where = findIds(missing.map((m) => m.kind));
     // The API's detail usually names the missing id already; say it only when it did not.
-    if (err.detail) return where.trim();
-    return `Not found in this workspace: ${ids.map(([k, v]) => `${k} ${String(v)}`).join(" or ") || "that id"}.${where}`;
+    if (err.detail) return where;
+    const which = missing.map((m) => `${m.arg} ${m.value}`).join(" or ") || "that id";
+    return [`Not found in this workspace: ${which}.`, missing.length ? " " : "", where];
   }
   if (status === 409) return conflictStep(err.code ?? "", args);
   if (status === 400 || status === 422) return "Fix the arguments named and call again.";
@@ -88,11 +104,14 @@ function nextStep(status: number, err: ApiError, tool: Tool, args: Readonly<Reco
 }
 
 // What to do about a conflict depends on which one it is; the code says.
-function conflictStep(code: string, args: Readonly<Record<string, unknown>>): string {
+function conflictStep(code: string, args: Readonly<Record<string, unknown>>): Text {
   if (/idempot|already_recorded/i.test(code) || (/already_exists/.test(code) && "idempotencyKey" in args))
     return "Already recorded under this idempotencyKey; nothing new was written.";
   if (/window_closed/.test(code))
-    return 'The 24 h reply window is closed: send content type "template" (names from list_whatsapp_templates).';
+    return [
+      'The 24 h reply window is closed: send content type "template"',
+      point("list_whatsapp_templates", " (names from list_whatsapp_templates).", " (ask the user which template)."),
+    ];
   if (/already_exists/.test(code)) return "It already exists: use the existing one instead.";
   if (/already_|not_archived|not_active/.test(code)) return "Nothing changed: it was already in that state.";
   if (/not_published/.test(code)) return "Publish it first, then try again.";
@@ -100,30 +119,23 @@ function conflictStep(code: string, args: Readonly<Record<string, unknown>>): st
   return "It conflicts with the current state; read it again before retrying.";
 }
 
-// The list tool for an `id` path parameter is the GET on the collection path before it.
-function sourceOf(param: string, tool: Tool): string | undefined {
-  if (param !== "id") return ID_SOURCES[param];
-  const collection = tool.path?.split("/{id}")[0] ?? "";
-  return COLLECTION_LISTS[collection];
+/**
+ * The ids a 404 is about, with what they refer to. The API's words tell which
+ * when they name its value or its argument; otherwise every id the call gave.
+ */
+function missingIds(err: ApiError, tool: Tool, args: Readonly<Record<string, unknown>>) {
+  const given = tool.refs.flatMap(({ arg, kind, shape }) => {
+    const value = args[arg];
+    return shape === "one" && typeof value === "string" ? [{ arg, kind, value }] : [];
+  });
+  const said = [err.detail ?? "", err.title ?? "", ...err.violations.map((v) => v.message)].join(" ");
+  const named = given.filter(({ arg, value }) => mentions(said, value) || err.violations.some((v) => v.field === arg));
+  return named.length ? named : given;
 }
 
-const COLLECTION_LISTS: Record<string, string> = {
-  "/contacts": "list_contacts",
-  "/contacts/imports": "get_import_status",
-  "/tags": "list_tags",
-  "/contacts/custom-fields": "list_contact_fields",
-  "/properties/custom-fields": "list_property_fields",
-  "/event-types": "list_event_types",
-  "/events": "list_events",
-  "/messages": "list_conversation_messages",
-  "/conversations": "list_conversations",
-  "/inboxes": "list_inboxes",
-  "/teams": "list_teams",
-  "/journeys": "list_journeys",
-  "/chatbots": "list_chatbots",
-  "/service-accounts": "list_service_accounts",
-  "/api-keys": "list_api_keys",
-};
+function mentions(text: string, word: string): boolean {
+  return new RegExp(`(^|[^\\w-])${word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^\\w-])`).test(text);
+}
 
 function defaultCode(status: number): string {
   const names: Record<number, string> = {
@@ -138,10 +150,7 @@ function defaultCode(status: number): string {
   return names[status] ?? (status >= 500 ? "server_error" : "error");
 }
 
+// A safety net only: every summary is built to fit (whole parts of the API's words; our own texts are short).
 function cap(text: string): string {
-  return clip(text, MAX - 1);
-}
-
-function clip(text: string, room: number): string {
-  return text.length <= room ? text : `${text.slice(0, Math.max(0, room - 1))}…`;
+  return text.length < MAX ? text : `${text.slice(0, MAX - 2)}…`;
 }
