@@ -190,6 +190,57 @@ describe("problem-detail summaries", () => {
   });
 });
 
+describe("summaries are whole", () => {
+  const long = (n: number) => Array.from({ length: n }, (_, i) => `word${i}`).join(" ");
+  const replies: [string, Record<string, unknown>, number, Record<string, unknown>][] = [
+    ["get_contact", { id: "con_1" }, 404, { code: "contact_not_found", detail: `${long(80)}.` }],
+    ["get_contact", { id: "con_1" }, 500, { detail: `${long(20)}. ${long(20)}. ${long(20)}. ${long(20)}.` }],
+    ["create_contact", { name: "Anna" }, 422, { errors: [{ field: "name", message: long(90) }] }],
+    [
+      "create_contact",
+      { name: "Anna" },
+      422,
+      { errors: Array.from({ length: 40 }, (_, i) => ({ field: `customFields.f${i}`, message: long(4) })) },
+    ],
+    [
+      "send_conversation_message",
+      { id: "conv_1", content: { type: "text", text: "Hi" } },
+      409,
+      {
+        code: "conversation_window_closed",
+        detail: `Conversation conv_1 is outside its 24-hour window: free-form text messages are refused. ${long(30)}. Send a template message (content.type 'template'; list them with GET /inboxes/{id}/whatsapp/templates).`,
+      },
+    ],
+  ];
+
+  it.each(replies)("%s answered %#: never cut mid-word, the next step kept", async (tool, args, status, body) => {
+    answer((_req, res) => json(res, status, { status, ...body }));
+    const { text } = await call(tool, args);
+    expect(text).not.toContain("…");
+    expect(text).toMatch(/[.!?)]$/);
+    expect(text).toMatch(/Find contact ids|retry shortly|Fix the arguments|reply window is closed/);
+  });
+
+  it("a payload refusal keeps whole problems, counting those left out", async () => {
+    const required = Array.from({ length: 25 }, (_, i) => `property_with_a_long_name_${i}`);
+    const types = DEFINITIONS["/event-types"];
+    DEFINITIONS["/event-types"] = {
+      eventTypes: [{ id: "evt-type_1", name: "big.one", payloadSchema: { type: "object", required } }],
+    };
+    try {
+      answer((_req, res) => json(res, 201, { id: "evt_1" }));
+      const { text, sent } = await call("create_contact_event", { contactId: "con_1", name: "big.one", payload: {} });
+      expect(text).toMatch(
+        /^Invalid payload for big\.one — payload\.property_with_a_long_name_0: required; .* \(and \d+ more\)\./,
+      );
+      expect(text).not.toContain("…");
+      expect(sent).toHaveLength(0);
+    } finally {
+      DEFINITIONS["/event-types"] = types;
+    }
+  });
+});
+
 describe("ids stay in their path segment", () => {
   beforeEach(() => answer((_req, res) => json(res, 200, { id: "x" })));
 

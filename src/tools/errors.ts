@@ -56,16 +56,18 @@ function describeApiError(
   }
   const status = err.status ?? 0;
   const head = `${status} ${err.code ?? defaultCode(status)}`;
-  const fields = err.violations.map((v) => (v.field ? `${v.field}: ${v.message}` : v.message));
-  const said = fields.length ? fields : sentences(err.detail || err.title || "");
+  const fields = err.violations.map((v) => namingTools(v.field ? `${v.field}: ${v.message}` : v.message, profile));
   const next = render(nextStep(status, err, tool, args), profile);
   // The API's words, whole violations or sentences, in the room our next step leaves; never cut mid-word.
   const room = MAX - 1 - head.length - next.length - 6;
-  const shown = fitting(
-    said.map((part) => namingTools(part, profile)),
-    room,
-    fields.length ? "; " : " ",
-  );
+  const shown = fields.length
+    ? fitting(fields, room)
+    : fitting(
+        sentences(err.detail || err.title || "").map((s) => namingTools(s, profile)),
+        room,
+        " ",
+        true,
+      );
   if (!shown) return next ? `${head} — ${next}` : head;
   return next ? `${head} — ${shown}${/[.!?]$/.test(shown) ? "" : "."} ${next}` : `${head} — ${shown}`;
 }
