@@ -221,6 +221,17 @@ describe("summaries are whole", () => {
     expect(text).toMatch(/Find contact ids|retry shortly|Fix the arguments|reply window is closed/);
   });
 
+  it("an argument refusal keeps whole complaints, however many or long the unknown names", async () => {
+    const many = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`unknown_argument_${i}`, 1]));
+    const { text, sent } = await call("get_contact", { id: "con_1", ...many });
+    expect(text).toMatch(
+      /^Invalid arguments — unknown argument unknown_argument_0; .* \(and \d+ more\)\. Nothing was sent\.$/,
+    );
+    const huge = await call("get_contact", { id: "con_1", ["x".repeat(500)]: 1 });
+    expect(huge.text).toBe("Invalid arguments — they do not fit the schema. Nothing was sent.");
+    expect([...sent, ...huge.sent]).toHaveLength(0);
+  });
+
   it("a payload refusal keeps whole problems, counting those left out", async () => {
     const required = Array.from({ length: 25 }, (_, i) => `property_with_a_long_name_${i}`);
     const types = DEFINITIONS["/event-types"];

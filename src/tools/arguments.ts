@@ -8,7 +8,7 @@ import * as z from "zod";
 import { describeInvalidArguments } from "./errors.js";
 import type { Tool } from "./types.js";
 
-export type Parsed = { ok: true; args: Record<string, unknown> } | { ok: false; message: string };
+type Parsed = { ok: true; args: Record<string, unknown> } | { ok: false; message: string };
 
 /** Validates arguments against a definition's zod schema, after coercing text to what the schema wants. */
 export function parseArguments(tool: Pick<Tool, "input">, rawArgs: Record<string, unknown>): Parsed {
@@ -21,7 +21,7 @@ export function parseArguments(tool: Pick<Tool, "input">, rawArgs: Record<string
 }
 
 /** Each top-level text argument whose schema wants something else, converted when it is plainly that. */
-export function coerceArguments(input: z.ZodRawShape, args: Record<string, unknown>): Record<string, unknown> {
+function coerceArguments(input: z.ZodRawShape, args: Record<string, unknown>): Record<string, unknown> {
   let out = args;
   for (const [key, value] of Object.entries(args)) {
     // Own keys only: an argument named "toString" is unknown, not Object.prototype's.

@@ -28,14 +28,16 @@ export function describeFailure(
 }
 
 export function describeInvalidArguments(error: z.ZodError): string {
-  const parts = error.issues.map((issue) => {
+  const parts = error.issues.flatMap((issue) => {
     const where = issue.path.length ? issue.path.join(".") : "arguments";
-    if (issue.code === "unrecognized_keys") return `unknown argument ${issue.keys.join(", ")}`;
+    if (issue.code === "unrecognized_keys") return issue.keys.map((key) => `unknown argument ${key}`);
     // zod does not keep the input on issues: a missing value reads "received undefined".
-    if (issue.code === "invalid_type" && /received undefined$/.test(issue.message)) return `${where}: required`;
-    return `${where}: ${issue.message}`;
+    if (issue.code === "invalid_type" && /received undefined$/.test(issue.message)) return [`${where}: required`];
+    return [`${where}: ${issue.message}`];
   });
-  return cap(`Invalid arguments — ${fitting(parts, MAX - 40)}. Nothing was sent.`);
+  // Whole complaints only; one too long to show (a huge argument name) is not cut but summarised.
+  const shown = fitting(parts, MAX - 40) || "they do not fit the schema";
+  return cap(`Invalid arguments — ${shown}. Nothing was sent.`);
 }
 
 function describeApiError(
@@ -97,7 +99,7 @@ function nextStep(status: number, err: ApiError, tool: Tool, args: Readonly<Reco
     const which = missing.map((m) => `${m.arg} ${m.value}`).join(" or ") || "that id";
     return [`Not found in this workspace: ${which}.`, missing.length ? " " : "", where];
   }
-  if (status === 409) return conflictStep(err.code ?? "", args);
+  if (status === 409) return conflictStep(err.code ?? "", tool);
   if (status === 400 || status === 422) return "Fix the arguments named and call again.";
   if (status === 429)
     return `Rate limited; retry in ${err.retryAfterMs !== undefined ? `${Math.ceil(err.retryAfterMs / 1000)} s` : "a few seconds"}.`;
@@ -106,8 +108,9 @@ function nextStep(status: number, err: ApiError, tool: Tool, args: Readonly<Reco
 }
 
 // What to do about a conflict depends on which one it is; the code says.
-function conflictStep(code: string, args: Readonly<Record<string, unknown>>): Text {
-  if (/idempot|already_recorded/i.test(code) || (/already_exists/.test(code) && "idempotencyKey" in args))
+function conflictStep(code: string, tool: Tool): Text {
+  // A tool that sends an Idempotency-Key always sends one: "already exists" then means that key was used.
+  if (/idempot|already_recorded/i.test(code) || (/already_exists/.test(code) && tool.idempotencyKey))
     return "Already recorded under this idempotencyKey; nothing new was written.";
   if (/window_closed/.test(code))
     return [

@@ -183,12 +183,13 @@ export interface ToolSource {
 
 /** Serves the catalogue's operations that `selection` picks, one tool each. */
 export function registerTools(server: McpServer, selection: ToolSelection, options: RegistryOptions): void {
-  const precomputed = PRECOMPUTED && selectTools(PRECOMPUTED.index, selection);
-  const profile = precomputed && profileOf(precomputed);
+  // The built server knows what it serves, and so what its texts may name, without loading the catalogue.
+  const index = PRECOMPUTED && selectTools(PRECOMPUTED.index, selection);
+  const profile = index && profileOf(index);
   serve(
     server,
     {
-      listed: precomputed && profile && precomputedListing(precomputed, profile),
+      listed: index && profile && precomputedListing(index, profile),
       load: async () => {
         const tools = selectTools(await loadCatalogue(), selection);
         const served = { ...options, profile: profile ?? profileOf(tools) };

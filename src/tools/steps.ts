@@ -2,7 +2,8 @@
 // names resolved where its `ref` arguments allow them, the checks it lists,
 // and, after success, what it states it changes.
 
-import { applyChanges, type Changed, resolveRefs, runChecks, type Workspace } from "../workspace/index.js";
+import type { RefKind } from "../refs.js";
+import { applyChanges, resolveRefs, runChecks, type Workspace } from "../workspace/index.js";
 import type { Preparer } from "./registry.js";
 import type { Tool, ToolOutput } from "./types.js";
 
@@ -22,15 +23,17 @@ export function checkBeforeSending(workspace: Workspace): Preparer {
 export function noteSuccess(workspace: Workspace) {
   const apply = applyChanges(workspace);
   return (tool: Tool, args: Readonly<Record<string, unknown>>, output: ToolOutput): void => {
-    if (tool.changes) apply(tool.changes.map((kind) => changed(tool, kind, args, output)));
+    // A run that reports what it changed is believed: kinds it leaves out (a dry run: all) did not change.
+    const kinds = (tool.changes ?? []).filter((kind) => !output.changed || kind in output.changed);
+    apply(kinds.map((kind) => changed(tool, kind, args, output)));
   };
 }
 
 /** The items of `kind` a call changed: those its arguments name, and those its run reports. */
-function changed(tool: Tool, kind: Changed["kind"], args: Readonly<Record<string, unknown>>, output: ToolOutput) {
+function changed(tool: Tool, kind: RefKind, args: Readonly<Record<string, unknown>>, output: ToolOutput) {
   const named = tool.refs
     .filter((r) => r.kind === kind && r.shape !== "keys")
     .flatMap(({ arg }) => [args[arg]].flat())
     .filter((id): id is string => typeof id === "string");
-  return { kind, ids: [...named, ...(output.changed?.[kind] ?? [])] };
+  return { kind, ids: [...new Set([...named, ...(output.changed?.[kind] ?? [])])] };
 }

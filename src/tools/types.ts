@@ -79,7 +79,11 @@ export interface ToolContext {
 export interface ToolOutput {
   data?: unknown;
   text?: string;
-  /** Items of a kind in `changes` that the call changed beyond those its arguments name (a segment's contacts). */
+  /**
+   * What a run changed, when it knows better than its definition's `changes`:
+   * the kinds changed (those left out did not, e.g. in a dry run), with items
+   * beyond those its arguments name (a segment's contacts).
+   */
   changed?: Partial<Record<RefKind, readonly string[]>>;
 }
 

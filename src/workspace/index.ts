@@ -1,6 +1,6 @@
 // The workspace as context: cached definitions, names for ids, checks before sending, completions.
 
-export { applyChanges, type Changed } from "./changes.js";
+export { applyChanges } from "./changes.js";
 export { type Check, dateFieldValue, dateFieldValues, eventPayload, oneOf, runChecks } from "./checks.js";
 export { completeContactIds, completeNames } from "./complete.js";
 export { resolveRefs } from "./names.js";

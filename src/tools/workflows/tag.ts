@@ -84,10 +84,10 @@ export const tagContacts = defineTool({
       const preview = args.contactIds
         ? targets.slice(0, SAMPLE).map((id) => ({ id }))
         : sample.map((c) => sampleRow(c, tags));
-      return { data: { dryRun: true, ...counts, wouldChange: targets.length, sample: preview } };
+      return { data: { dryRun: true, ...counts, wouldChange: targets.length, sample: preview }, changed: {} };
     }
     const outcome = await applyAll(targets, args.tagId, remove, args.concurrency ?? 8, ctx);
-    return { data: { ...counts, ...outcome }, changed: { contacts: targets } };
+    return { data: { ...counts, ...outcome }, changed: { contacts: targets, tags: [args.tagId] } };
   },
 });
 
