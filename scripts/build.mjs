@@ -18,7 +18,7 @@ const LISTING = resolve("src/tools/listing.ts");
 
 /**
  * Runs listedTool() over the whole catalogue, from source, and returns what
- * src/tools/listing.ts describes: { listing: { name: entry }, index: [{ name, toolset, hints }] }.
+ * src/tools/listing.ts describes: { listing: { name: entry }, index: [indexEntry(tool)] }.
  */
 async function generateListing() {
   // Inside the project so the generated module resolves the same node_modules.
@@ -29,10 +29,10 @@ async function generateListing() {
     await build({
       stdin: {
         contents: `import { allTools } from "./src/tools/index.js";
-import { listedTool } from "./src/tools/registry.js";
+import { indexEntry, listedTool } from "./src/tools/registry.js";
 export const precomputed = {
   listing: Object.fromEntries(allTools.map((t) => [t.name, listedTool(t)])),
-  index: allTools.map((t) => ({ name: t.name, toolset: t.toolset, hints: { readOnlyHint: t.hints.readOnlyHint } })),
+  index: allTools.map(indexEntry),
 };`,
         resolveDir: resolve("."),
         loader: "ts",

@@ -9,6 +9,7 @@ import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { encode } from "gpt-tokenizer/encoding/o200k_base";
 import { FlownallyClient } from "../src/client/http.js";
 import { inDefaultProfile, parseCli } from "../src/config.js";
+import { EVERY_TOOL, profileOf } from "../src/pointers.js";
 import { createServer } from "../src/server.js";
 import { allTools } from "../src/tools/index.js";
 import { listedTool } from "../src/tools/registry.js";
@@ -33,7 +34,8 @@ export function cost(t: ListedTool): number {
   return encode(JSON.stringify({ name, title, description, inputSchema, annotations })).length;
 }
 
-const tokensOf = (tools: readonly Tool[]) => tools.reduce((sum, t) => sum + cost(listedTool(t)), 0);
+const tokensOf = (tools: readonly Tool[], profile = EVERY_TOOL) =>
+  tools.reduce((sum, t) => sum + cost(listedTool(t, profile)), 0);
 const fmt = (n: number) => n.toLocaleString("en-US");
 
 /** The discovery tools as a real client lists them (all operations, read-write). */
@@ -77,7 +79,7 @@ export async function section(): Promise<string> {
       const mark = picked === tools.length ? "yes" : picked > 0 ? `${picked} of ${tools.length}` : "";
       return `| \`${set}\` | ${tools.length} | ${fmt(tokensOf(tools))} | ${mark} |`;
     }),
-    `| **default profile** | ${inDefault.length} | ${fmt(tokensOf(inDefault))} | |`,
+    `| **default profile** | ${inDefault.length} | ${fmt(tokensOf(inDefault, profileOf(inDefault)))} | |`,
     `| **all ${operations.length} operations** | ${operations.length} | ${fmt(tokensOf(operations))} | |`,
     `| **all** | ${allTools.length} | ${fmt(tokensOf(allTools))} | |`,
     `| **discovery mode** (\`--tool-mode discovery\`) | ${discovery.length} | ${fmt(discoveryTokens)} | |`,

@@ -1,9 +1,10 @@
 // The o200k token cost of each tool as tools/list shows it (name, title,
 // description, inputSchema, annotations). Run directly, it prints one line per tool.
 import { encode } from "gpt-tokenizer/encoding/o200k_base";
+import { EVERY_TOOL, type Profile, profileOf } from "../src/pointers.js";
 import { allTools } from "../src/tools/index.js";
 import { listedTool } from "../src/tools/registry.js";
-import type { Toolset } from "../src/tools/types.js";
+import type { Tool, Toolset } from "../src/tools/types.js";
 
 export interface ToolTokens {
   name: string;
@@ -11,12 +12,19 @@ export interface ToolTokens {
   tokens: number;
 }
 
-export function toolTokens(): ToolTokens[] {
-  return allTools.map((tool) => ({
+/** Each tool's cost as `profile` lists it (texts naming tools differ where those are not served). */
+export function toolTokens(tools: readonly Tool[] = allTools, profile: Profile = EVERY_TOOL): ToolTokens[] {
+  return tools.map((tool) => ({
     name: tool.name,
     toolset: tool.toolset,
-    tokens: encode(JSON.stringify(listedTool(tool))).length,
+    tokens: encode(JSON.stringify(listedTool(tool, profile))).length,
   }));
+}
+
+/** The default profile's tools, as it serves them. */
+export function defaultProfileTokens(inDefaultProfile: (t: Tool) => boolean): number {
+  const served = allTools.filter(inDefaultProfile);
+  return toolTokens(served, profileOf(served)).reduce((n, c) => n + c.tokens, 0);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -33,7 +41,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const sum = (keep: (c: ToolTokens) => boolean) => costs.filter(keep).reduce((n, c) => n + c.tokens, 0);
   const discovery = await discoveryListing();
   console.log(String(sum((c) => c.toolset !== "workflows")).padStart(5), "all operations");
-  console.log(String(sum(inDefaultProfile)).padStart(5), "default profile");
+  console.log(
+    String(defaultProfileTokens(inDefaultProfile)).padStart(5),
+    "default profile,",
+    allTools.filter(inDefaultProfile).length,
+    "tools",
+  );
   console.log(
     String(discovery.reduce((n, t) => n + encode(JSON.stringify(t)).length, 0)).padStart(5),
     "discovery mode,",

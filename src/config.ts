@@ -8,13 +8,23 @@ import { nearest } from "./workspace/similarity.js";
 export const DEFAULT_BASE_URL = "https://api.flownally.com/v1";
 
 /**
- * The toolsets served when none are chosen: the everyday CRM jobs within 5,000
- * tokens. Field values are set and filtered by contacts tools (field names
- * resolve); defining fields is setup work: add `custom_fields` for it.
+ * The toolsets served when none are chosen: the everyday CRM jobs in at most
+ * 40 tools (some clients pass no more to the model) and 5,000 tokens. Field
+ * values are set and filtered by contacts tools (field names resolve);
+ * defining fields is setup work: add `custom_fields` for it.
  */
-export const DEFAULT_TOOLSETS: readonly Toolset[] = ["contacts", "tags", "events", "messaging", "workflows"];
-/** With them, the two inbox reads that answering a conversation needs: the sender, and templates for a closed window. */
-export const DEFAULT_EXTRA_TOOLS: readonly string[] = ["list_inboxes", "list_whatsapp_templates"];
+export const DEFAULT_TOOLSETS: readonly Toolset[] = ["contacts", "events", "messaging", "workflows"];
+/**
+ * With them: tags to list and create (delete_tag, rare and destructive, is left
+ * out), and the two inbox reads that answering a conversation needs: the
+ * sender, and templates for a closed window.
+ */
+export const DEFAULT_EXTRA_TOOLS: readonly string[] = [
+  "list_tags",
+  "create_tag",
+  "list_inboxes",
+  "list_whatsapp_templates",
+];
 
 /** Whether the default profile serves a tool. */
 export function inDefaultProfile(tool: { name: string; toolset: Toolset }): boolean {

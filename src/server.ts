@@ -12,8 +12,9 @@ import { registerPrompts } from "./prompts/index.js";
 import { type ChangeDelivery, registerResources } from "./resources/index.js";
 import { loadCatalogue } from "./tools/catalogue.js";
 import { type Preparer, registerTools, selectTools, serve } from "./tools/registry.js";
+import { checkBeforeSending, noteSuccess, resolveNames } from "./tools/steps.js";
 import { VERSION } from "./version.js";
-import { checkBeforeSending, noteSuccess, resolveNames, workspaceFor } from "./workspace/index.js";
+import { workspaceFor } from "./workspace/index.js";
 
 export interface ServerDeps {
   client: FlownallyClient;
@@ -76,7 +77,7 @@ export function createServer(config: Config, deps: ServerDeps): McpServer {
   const preparers = [resolveNames, checkBeforeSending].map(
     (make): Preparer =>
       (tool, args, ctx) =>
-        make(workspace.withSignal(ctx.signal))(tool, args),
+        make(workspace.withSignal(ctx.signal))(tool, args, ctx),
   );
   const options = {
     client: deps.client,

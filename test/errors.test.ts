@@ -174,7 +174,7 @@ describe("problem-detail summaries", () => {
     expect(text).not.toMatch(/varnish|<html/);
   });
 
-  it("a long detail is cut to stay under 300 characters", async () => {
+  it("a long detail keeps whole violations under 300 characters, counting those left out", async () => {
     answer((_req, res) =>
       json(res, 422, {
         status: 422,
@@ -184,8 +184,71 @@ describe("problem-detail summaries", () => {
     );
     const { text } = await call("create_contact", { name: "Anna" });
     expect(text).toMatch(
-      /^422 validation_failed — f0: bad value here; f1.*… Fix the arguments named and call again\.$/,
+      /^422 validation_failed — f0: bad value here; f1: bad value here; .*f\d+: bad value here \(and \d+ more\)\. Fix the arguments named and call again\.$/,
     );
+    expect(text).not.toContain("…");
+  });
+});
+
+describe("summaries are whole", () => {
+  const long = (n: number) => Array.from({ length: n }, (_, i) => `word${i}`).join(" ");
+  const replies: [string, Record<string, unknown>, number, Record<string, unknown>][] = [
+    ["get_contact", { id: "con_1" }, 404, { code: "contact_not_found", detail: `${long(80)}.` }],
+    ["get_contact", { id: "con_1" }, 500, { detail: `${long(20)}. ${long(20)}. ${long(20)}. ${long(20)}.` }],
+    ["create_contact", { name: "Anna" }, 422, { errors: [{ field: "name", message: long(90) }] }],
+    [
+      "create_contact",
+      { name: "Anna" },
+      422,
+      { errors: Array.from({ length: 40 }, (_, i) => ({ field: `customFields.f${i}`, message: long(4) })) },
+    ],
+    [
+      "send_conversation_message",
+      { id: "conv_1", content: { type: "text", text: "Hi" } },
+      409,
+      {
+        code: "conversation_window_closed",
+        detail: `Conversation conv_1 is outside its 24-hour window: free-form text messages are refused. ${long(30)}. Send a template message (content.type 'template'; list them with GET /inboxes/{id}/whatsapp/templates).`,
+      },
+    ],
+  ];
+
+  it.each(replies)("%s answered %#: never cut mid-word, the next step kept", async (tool, args, status, body) => {
+    answer((_req, res) => json(res, status, { status, ...body }));
+    const { text } = await call(tool, args);
+    expect(text).not.toContain("…");
+    expect(text).toMatch(/[.!?)]$/);
+    expect(text).toMatch(/Find contact ids|retry shortly|Fix the arguments|reply window is closed/);
+  });
+
+  it("an argument refusal keeps whole complaints, however many or long the unknown names", async () => {
+    const many = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`unknown_argument_${i}`, 1]));
+    const { text, sent } = await call("get_contact", { id: "con_1", ...many });
+    expect(text).toMatch(
+      /^Invalid arguments — unknown argument unknown_argument_0; .* \(and \d+ more\)\. Nothing was sent\.$/,
+    );
+    const huge = await call("get_contact", { id: "con_1", ["x".repeat(500)]: 1 });
+    expect(huge.text).toBe("Invalid arguments — they do not fit the schema. Nothing was sent.");
+    expect([...sent, ...huge.sent]).toHaveLength(0);
+  });
+
+  it("a payload refusal keeps whole problems, counting those left out", async () => {
+    const required = Array.from({ length: 25 }, (_, i) => `property_with_a_long_name_${i}`);
+    const types = DEFINITIONS["/event-types"];
+    DEFINITIONS["/event-types"] = {
+      eventTypes: [{ id: "evt-type_1", name: "big.one", payloadSchema: { type: "object", required } }],
+    };
+    try {
+      answer((_req, res) => json(res, 201, { id: "evt_1" }));
+      const { text, sent } = await call("create_contact_event", { contactId: "con_1", name: "big.one", payload: {} });
+      expect(text).toMatch(
+        /^Invalid payload for big\.one — payload\.property_with_a_long_name_0: required; .* \(and \d+ more\)\./,
+      );
+      expect(text).not.toContain("…");
+      expect(sent).toHaveLength(0);
+    } finally {
+      DEFINITIONS["/event-types"] = types;
+    }
   });
 });
 
@@ -227,7 +290,12 @@ describe("invalid arguments are refused before anything is sent", () => {
       { id: 5 },
       /id: .*expected string, received number/,
     ],
-    ["a number sent as text", "list_contacts", { pageSize: "5" }, /pageSize: .*expected number, received string/],
+    [
+      "text that is not plainly a number",
+      "list_contacts",
+      { pageSize: "5abc" },
+      /pageSize: .*expected number, received string/,
+    ],
     ["a missing required argument", "get_contact", {}, /id: required/],
     ["an unknown argument", "get_contact", { id: "con_1", include: "all" }, /unknown argument include/],
     ["a phone that is not E.164", "create_contact", { name: "Anna", phone: "0048 123 456 789" }, /phone: .*E\.164/],

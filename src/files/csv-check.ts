@@ -5,7 +5,7 @@
 
 import { pipeline, Readable } from "node:stream";
 import { parse } from "csv-parse";
-import { E164, isIsoDate } from "../formats.js";
+import { DATE_RULE, dateProblem, E164, isIsoDate } from "../formats.js";
 
 /** A custom field a column may map to (GET /contacts/custom-fields). */
 export interface FieldRef {
@@ -135,7 +135,7 @@ export async function checkCsv(
         }
       } else if (column.kind === "field" && column.field.type === "date" && !isIsoDate(value)) {
         ok = false;
-        issue(at, name, `"${clip(value)}" is not a date as YYYY-MM-DD`);
+        issue(at, name, `"${clip(value)}" ${dateProblem(value)}; a date field takes ${DATE_RULE}`);
       }
     });
     if (ok && !hasName && phone === undefined) {

@@ -1,5 +1,6 @@
-// Prompts for the main jobs: short plans that name the tools and resources to
-// use, with completions for the arguments that name workspace things.
+// Prompts for the main jobs: short plans, with completions for the arguments
+// that name workspace things. They name no tools: a prompt is offered whatever
+// is served, and the model finds the served tool for each step.
 
 import { completable, type GetPromptResult, type McpServer } from "@modelcontextprotocol/server";
 import * as z from "zod";
@@ -24,9 +25,9 @@ export function registerPrompts(server: McpServer, workspace: Workspace): void {
       say(
         [
           `Tag the contacts who match: ${segment} — with the tag "${tag}".`,
-          "1. Read flownally://contacts/custom-fields and flownally://tags. If the tag does not exist, create it with create_tag.",
-          "2. Express the segment as filters (search, customFields, tagIds, channels, createdAfter/createdBefore) and check it with segment_contacts (or list_contacts). Tell me the count and a few names, and wait for my go-ahead.",
-          `3. Tag them with tag_contacts (tagId "${tag}" — names work), then report how many were tagged and any failures.`,
+          `1. Tag names work wherever a tag id is asked, and custom field names as customFields keys; a wrong name is answered with the nearest ones. If the tag "${tag}" does not exist, create it, or ask me to.`,
+          "2. Express the segment as contact filters (search, customFields, tagIds, channels, createdAfter/createdBefore) and count it with a sample (a dry run of the bulk tagging gives both). Tell me the count and a few names, and wait for my go-ahead.",
+          "3. Tag them all in one bulk call, then report how many were tagged and any failures.",
         ].join("\n"),
       ),
   );
@@ -52,9 +53,9 @@ export function registerPrompts(server: McpServer, workspace: Workspace): void {
       say(
         [
           `Record the event "${eventType}" for contact ${contact}: ${details}`,
-          `1. Read flownally://event-types and build the payload to match ${eventType}'s payloadSchema; ask me for any required property the details do not give.`,
-          "2. If the contact is not a con_ id, find it with list_contacts (search) and confirm which one if several match.",
-          `3. Call create_contact_event with contactId, name "${eventType}", the payload, and an idempotencyKey derived from the details (e.g. order-4827-paid) so a retry never records it twice.`,
+          `1. Build the payload to match the payloadSchema of the event type ${eventType} (a payload that does not fit is refused, naming each failing property); ask me for any required property the details do not give.`,
+          "2. If the contact is not a con_ id, search the contacts for it and confirm which one if several match.",
+          `3. Record the event for that contact with the name "${eventType}", the payload, and an idempotencyKey derived from the details (e.g. order-4827-paid) so a retry never records it twice.`,
         ].join("\n"),
       ),
   );
@@ -76,9 +77,9 @@ export function registerPrompts(server: McpServer, workspace: Workspace): void {
       say(
         [
           `Triage the open conversations${inbox ? ` in inbox ${inbox} (see flownally://inboxes)` : ""}.`,
-          "1. list_conversations with status open; for each, get_conversation and list_conversation_messages (the latest few).",
+          "1. List the open conversations; for each, read the conversation (its reply window) and its latest few messages.",
           "2. Give me one line each: who, what they want, how urgent, whether the reply window is open.",
-          "3. Draft a reply for each; send one with send_conversation_message only after I approve it.",
+          "3. Draft a reply for each; send one only after I approve it (a closed window needs a template).",
         ].join("\n"),
       ),
   );

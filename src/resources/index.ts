@@ -89,7 +89,9 @@ export function registerResources(server: McpServer, workspace: Workspace, deliv
     );
   }
 
-  const getContact = asTool("get_contact", "/contacts/{id}", "contact:read");
+  const getContact = asTool("get_contact", "/contacts/{id}", "contact:read", [
+    { arg: "id", kind: "contacts", shape: "one" },
+  ]);
   server.registerResource(
     "contact",
     new ResourceTemplate(CONTACT_TEMPLATE, { list: undefined, complete: { id: completeContactIds(workspace) } }),
@@ -172,9 +174,10 @@ function readError(err: unknown, tool: Tool, args: Record<string, unknown>): Pro
   return new ProtocolError(code, describeFailure(err, tool, args));
 }
 
-// The operation behind a read, described as a tool so failures name it and its scope.
-function asTool(name: string, path: string, scope: string): Tool {
+// The operation behind a read, described as a tool so failures name it, its scope and where ids are found.
+function asTool(name: string, path: string, scope: string, refs: Tool["refs"] = []): Tool {
   return {
+    refs,
     name,
     toolset: "contacts",
     title: name,

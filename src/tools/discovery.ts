@@ -6,6 +6,7 @@
 
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import * as z from "zod";
+import { profileOf } from "../pointers.js";
 import {
   callTool,
   failure,
@@ -80,8 +81,10 @@ interface DiscoveryTool extends Listable {
 const text = (value: string): CallToolResult => ({ content: [{ type: "text", text: value }] });
 
 /** The five discovery tools over `operations` (already filtered by toolsets, tools, exclusions and read-only). */
-export function discoveryTools(operations: readonly Tool[], options: RegistryOptions, readOnly: boolean): Served[] {
+export function discoveryTools(operations: readonly Tool[], base: RegistryOptions, readOnly: boolean): Served[] {
   const byName = new Map(operations.map((t) => [t.name, t]));
+  // Texts name the operations searched here, which the executors run.
+  const options = { ...base, profile: profileOf(operations) };
   const unknown = (name: string) => failure(`No operation ${name} is enabled here. Find names with search_operations.`);
 
   const search: DiscoveryTool = {
@@ -99,7 +102,11 @@ export function discoveryTools(operations: readonly Tool[], options: RegistryOpt
         const toolsets = [...new Set(operations.map((t) => t.toolset))].join(", ");
         return text(`No operation matches. Try other words, or a toolset name: ${toolsets}.`);
       }
-      return text(found.map((t) => `${t.name} (${classOf(t)}): ${firstSentence(t.description)}`).join("\n"));
+      return text(
+        found
+          .map((t) => `${t.name} (${classOf(t)}): ${firstSentence(listedTool(t, options.profile).description ?? "")}`)
+          .join("\n"),
+      );
     },
   };
 
@@ -112,7 +119,7 @@ export function discoveryTools(operations: readonly Tool[], options: RegistryOpt
     call: async (args) => {
       const tool = byName.get(String(args.operation));
       if (!tool) return unknown(String(args.operation));
-      const { name, title, description, inputSchema, annotations } = listedTool(tool);
+      const { name, title, description, inputSchema, annotations } = listedTool(tool, options.profile);
       const data = {
         name,
         title,

@@ -22,32 +22,27 @@ import {
 } from "../client/errors.js";
 import { PathError } from "../client/path.js";
 import { log } from "../log.js";
+import { EVERY_TOOL, type Profile, point, render, type Text } from "../pointers.js";
+import { findIds } from "../refs.js";
 import { ToolInputError } from "../refusal.js";
+import { fitting, sentences } from "../words.js";
 import type { Tool } from "./types.js";
 
 /** Every summary is shorter than this. */
 const MAX = 300;
 
-// Where ids of each kind can be found, for "not found" hints.
-const ID_SOURCES: Record<string, string> = {
-  contactId: "list_contacts",
-  tagId: "list_tags",
-  customFieldId: "list_contact_fields",
-  userId: "list_users",
-  teamId: "list_teams",
-  inboxId: "list_inboxes",
-  eventTypeId: "list_event_types",
-  conversationId: "list_conversations",
-  versionId: "the versions list",
-  wabaId: "your WhatsApp Business account",
-};
-
-export function describeFailure(err: unknown, tool: Tool, args: Readonly<Record<string, unknown>>): string {
-  if (err instanceof ToolInputError) return cap(err.message);
+/** A failure as the model reads it; tools are named only where `profile` serves them. */
+export function describeFailure(
+  err: unknown,
+  tool: Tool,
+  args: Readonly<Record<string, unknown>>,
+  profile: Profile = EVERY_TOOL,
+): string {
+  if (err instanceof ToolInputError) return cap(render(err.text, profile));
   if (err instanceof PathError) return cap(`Invalid argument — ${err.message}.`);
-  if (err instanceof ApiStatusError) return cap(describeStatus(err, tool, args));
+  if (err instanceof ApiStatusError) return cap(describeStatus(err, tool, args, profile));
   if (err instanceof APIUserAbortError) return "Cancelled — the request was stopped before an answer came.";
-  if (err instanceof APIConnectionError) return cap(describeConnection(err, tool));
+  if (err instanceof APIConnectionError) return cap(describeConnection(err, tool, profile));
   if (err instanceof BadResponseError)
     return cap(`Bad response — ${err.message}. The API or a proxy answered unexpectedly; retry later.`);
   if (err instanceof PagingLimitError) return cap(describeLimit(err));
@@ -62,24 +57,27 @@ function unexpected(err: unknown, tool: Tool): string {
   return `${tool.name} failed unexpectedly (error ${id}); the server's log has the details. Try again, or report it with this id.`;
 }
 
-function describeConnection(err: APIConnectionError, tool: Tool): string {
+function describeConnection(err: APIConnectionError, tool: Tool, profile: Profile): string {
   const timedOut = err instanceof APIConnectionTimeoutError;
   const what = `${timedOut ? "Timed out" : "Network error"} — ${err.message}.`;
   // A write that may have happened must not be repeated blindly: it could happen twice.
-  if (err.outcomeUnknown)
-    return `${what} The change may already have been made: check with ${checkTool(tool)} before retrying.`;
+  if (err.outcomeUnknown) return `${what} The change may already have been made: ${checkStep(tool, profile)}`;
   if (timedOut) return `${what} Safe to retry.`;
   return `${what} Check FLOWNALLY_BASE_URL and the connection, then retry.`;
 }
 
-/** The list that shows whether a write took effect: the one of the nearest collection its path is under. */
-function checkTool(tool: Tool): string {
+/**
+ * How to see whether a write took effect: the served read of the nearest
+ * resource its path is under (`POST /contacts/{id}/tags/{tagId}` → get_contact,
+ * `POST /events` → list_events), found among the served operations themselves.
+ */
+function checkStep(tool: Tool, profile: Profile): string {
   const segments = (tool.path ?? "").split("/");
   for (let n = segments.length; n > 1; n--) {
-    const list = COLLECTION_LISTS[segments.slice(0, n).join("/")];
-    if (list) return list;
+    const read = profile.operation("GET", segments.slice(0, n).join("/"));
+    if (read) return `check with ${read} before retrying.`;
   }
-  return "a read of what it changes";
+  return "read it back before retrying.";
 }
 
 function describeLimit(err: PagingLimitError): string {
@@ -93,60 +91,91 @@ function describeLimit(err: PagingLimitError): string {
 }
 
 export function describeInvalidArguments(error: z.ZodError): string {
-  const parts = error.issues.map((issue) => {
+  const parts = error.issues.flatMap((issue) => {
     const where = issue.path.length ? issue.path.join(".") : "arguments";
-    if (issue.code === "unrecognized_keys") return `unknown argument ${issue.keys.join(", ")}`;
+    if (issue.code === "unrecognized_keys") return issue.keys.map((key) => `unknown argument ${key}`);
     // zod does not keep the input on issues: a missing value reads "received undefined".
-    if (issue.code === "invalid_type" && /received undefined$/.test(issue.message)) return `${where}: required`;
-    return `${where}: ${issue.message}`;
+    if (issue.code === "invalid_type" && /received undefined$/.test(issue.message)) return [`${where}: required`];
+    return [`${where}: ${issue.message}`];
   });
-  return cap(`Invalid arguments — ${clip(parts.join("; "), MAX - 40)}. Nothing was sent.`);
+  // Whole complaints only; one too long to show (a huge argument name) is not cut but summarised.
+  const shown = fitting(parts, MAX - 40) || "they do not fit the schema";
+  return cap(`Invalid arguments — ${shown}. Nothing was sent.`);
 }
 
-function describeStatus(err: ApiStatusError, tool: Tool, args: Readonly<Record<string, unknown>>): string {
+function describeStatus(
+  err: ApiStatusError,
+  tool: Tool,
+  args: Readonly<Record<string, unknown>>,
+  profile: Profile,
+): string {
   const head = `${err.status} ${err.code ?? defaultCode(err.status)}`;
-  const fields = err.violations.map((v) => (v.field ? `${v.field}: ${v.message}` : v.message)).join("; ");
-  const detail = fields || err.detail || err.title || "";
-  const next = nextStep(err, tool, args);
-  // When the API said a lot, cut its words, not the next step.
-  const shown = clip(detail, MAX - 1 - head.length - next.length - 6);
+  const fields = err.violations.map((v) => namingTools(v.field ? `${v.field}: ${v.message}` : v.message, profile));
+  const next = render(nextStep(err, tool, args), profile);
+  // The API's words, whole violations or sentences, in the room our next step leaves; never cut mid-word.
+  const room = MAX - 1 - head.length - next.length - 6;
+  const shown = fields.length
+    ? fitting(fields, room)
+    : fitting(
+        sentences(err.detail || err.title || "").map((s) => namingTools(s, profile)),
+        room,
+        " ",
+        true,
+      );
   if (!shown) return next ? `${head} — ${next}` : head;
-  return next ? `${head} — ${shown}${/[.!?…]$/.test(shown) ? "" : "."} ${next}` : `${head} — ${shown}`;
+  return next ? `${head} — ${shown}${/[.!?]$/.test(shown) ? "" : "."} ${next}` : `${head} — ${shown}`;
 }
 
-function nextStep(err: ApiStatusError, tool: Tool, args: Readonly<Record<string, unknown>>): string {
+// The API may point at its own paths ("see GET /teams"): the model calls tools, so name the served
+// tool for that operation, or leave the pointer out where none is served.
+function namingTools(text: string, profile: Profile): string {
+  return text.replace(
+    /(\s*[;,]?\s*(?:list them with|see|from|with))?\s+(GET|POST|PUT|PATCH|DELETE) (\/[\w{}\-./…]*[\w}])/g,
+    (whole, lead: string | undefined, method: string, path: string) => {
+      const tool = profile.operation(method, path);
+      if (tool) return whole.replace(`${method} ${path}`, tool);
+      return lead ? "" : whole.replace(`${method} ${path}`, "the matching tool");
+    },
+  );
+}
+
+function nextStep(err: ApiStatusError, tool: Tool, args: Readonly<Record<string, unknown>>): Text {
   if (err instanceof AuthenticationError) return "Check FLOWNALLY_API_KEY: it is missing, wrong or revoked.";
   if (err instanceof PermissionDeniedError)
     return `This key lacks scope ${tool.scopes.join(" or ")} (needed by ${tool.name}), or its role may not do this.`;
   if (err instanceof NotFoundError) {
-    const ids = Object.entries(args).filter(
-      ([k, v]) => typeof v === "string" && (k === "id" || k.endsWith("Id")) && tool.path?.includes(`{${k}}`),
-    );
-    const sources = [...new Set(ids.map(([k]) => sourceOf(k, tool)).filter((s) => s !== undefined))];
-    const where = sources.length ? ` Find ids with ${sources.join(" or ")}.` : "";
+    const missing = missingIds(err, tool, args);
+    const where = findIds(missing.map((m) => m.kind));
     // The API's detail usually names the missing id already; say it only when it did not.
-    if (err.detail) return where.trim();
-    return `Not found in this workspace: ${ids.map(([k, v]) => `${k} ${String(v)}`).join(" or ") || "that id"}.${where}`;
+    if (err.detail) return where;
+    const which = missing.map((m) => `${m.arg} ${m.value}`).join(" or ") || "that id";
+    return [`Not found in this workspace: ${which}.`, missing.length ? " " : "", where];
   }
-  if (err instanceof ConflictError) return conflictStep(err.code ?? "", args);
+  if (err instanceof ConflictError) return conflictStep(err.code ?? "", tool);
   if (err instanceof BadRequestError || err instanceof UnprocessableEntityError)
     return "Fix the arguments named and call again.";
   if (err instanceof RateLimitError)
     return `Rate limited; retry in ${err.retryAfterMs !== undefined ? `${Math.ceil(err.retryAfterMs / 1000)} s` : "a few seconds"}.`;
   if (err instanceof InternalServerError) {
-    // Support finds the failed request by its id; an odd one is cut, not allowed to crowd the text.
-    const id = err.requestId ? ` (request id ${clip(err.requestId, 40)})` : "";
+    // Support finds the failed request by its id; a long one is shortened, not allowed to crowd the text.
+    const id = err.requestId
+      ? ` (request id ${err.requestId.length > 40 ? `${err.requestId.slice(0, 39)}…` : err.requestId})`
+      : "";
     return `Temporary problem at Flownally; retry shortly${id}.`;
   }
   return "";
 }
 
 // What to do about a conflict depends on which one it is; the code says.
-function conflictStep(code: string, args: Readonly<Record<string, unknown>>): string {
-  if (/idempot|already_recorded/i.test(code) || (/already_exists/.test(code) && "idempotencyKey" in args))
+function conflictStep(code: string, tool: Tool): Text {
+  // A tool that sends an Idempotency-Key always sends one: "already exists" then means that key was used.
+  if (/idempot|already_recorded/i.test(code) || (/already_exists/.test(code) && tool.idempotencyKey))
     return "Already recorded under this idempotencyKey; nothing new was written.";
   if (/window_closed/.test(code))
-    return 'The 24 h reply window is closed: send content type "template" (names from list_whatsapp_templates).';
+    return [
+      'The 24 h reply window is closed: send content type "template"',
+      point("list_whatsapp_templates", " (names from list_whatsapp_templates).", " (ask the user which template)."),
+    ];
   if (/already_exists/.test(code)) return "It already exists: use the existing one instead.";
   if (/already_|not_archived|not_active/.test(code)) return "Nothing changed: it was already in that state.";
   if (/not_published/.test(code)) return "Publish it first, then try again.";
@@ -154,30 +183,23 @@ function conflictStep(code: string, args: Readonly<Record<string, unknown>>): st
   return "It conflicts with the current state; read it again before retrying.";
 }
 
-// The list tool for an `id` path parameter is the GET on the collection path before it.
-function sourceOf(param: string, tool: Tool): string | undefined {
-  if (param !== "id") return ID_SOURCES[param];
-  const collection = tool.path?.split("/{id}")[0] ?? "";
-  return COLLECTION_LISTS[collection];
+/**
+ * The ids a 404 is about, with what they refer to. The API's words tell which
+ * when they name its value or its argument; otherwise every id the call gave.
+ */
+function missingIds(err: ApiStatusError, tool: Tool, args: Readonly<Record<string, unknown>>) {
+  const given = tool.refs.flatMap(({ arg, kind, shape }) => {
+    const value = args[arg];
+    return shape === "one" && typeof value === "string" ? [{ arg, kind, value }] : [];
+  });
+  const said = [err.detail ?? "", err.title ?? "", ...err.violations.map((v) => v.message)].join(" ");
+  const named = given.filter(({ arg, value }) => mentions(said, value) || err.violations.some((v) => v.field === arg));
+  return named.length ? named : given;
 }
 
-const COLLECTION_LISTS: Record<string, string> = {
-  "/contacts": "list_contacts",
-  "/contacts/imports": "get_import_status",
-  "/tags": "list_tags",
-  "/contacts/custom-fields": "list_contact_fields",
-  "/properties/custom-fields": "list_property_fields",
-  "/event-types": "list_event_types",
-  "/events": "list_events",
-  "/messages": "list_conversation_messages",
-  "/conversations": "list_conversations",
-  "/inboxes": "list_inboxes",
-  "/teams": "list_teams",
-  "/journeys": "list_journeys",
-  "/chatbots": "list_chatbots",
-  "/service-accounts": "list_service_accounts",
-  "/api-keys": "list_api_keys",
-};
+function mentions(text: string, word: string): boolean {
+  return new RegExp(`(^|[^\\w-])${word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^\\w-])`).test(text);
+}
 
 function defaultCode(status: number): string {
   const names: Record<number, string> = {
@@ -192,10 +214,7 @@ function defaultCode(status: number): string {
   return names[status] ?? (status >= 500 ? "server_error" : "error");
 }
 
+// A safety net only: every summary is built to fit (whole parts of the API's words; our own texts are short).
 function cap(text: string): string {
-  return clip(text, MAX - 1);
-}
-
-function clip(text: string, room: number): string {
-  return text.length <= room ? text : `${text.slice(0, Math.max(0, room - 1))}…`;
+  return text.length < MAX ? text : `${text.slice(0, MAX - 2)}…`;
 }

@@ -14,11 +14,15 @@ import { newIdempotencyKey } from "../client/http.js";
 import { fillPath, pathParams } from "../client/path.js";
 import type { QueryValue } from "../client/query.js";
 import { FileRoots } from "../files/roots.js";
+import { EVERY_TOOL, type Profile, profileOf, render } from "../pointers.js";
+import { parseArguments } from "./arguments.js";
 import { loadCatalogue } from "./catalogue.js";
-import { describeFailure, describeInvalidArguments } from "./errors.js";
+import { describeFailure } from "./errors.js";
 import { PRECOMPUTED } from "./listing.js";
 import { successResult } from "./result.js";
 import type { Hints, Tool, ToolContext, ToolOutput, Toolset } from "./types.js";
+
+export { parseArguments } from "./arguments.js";
 
 export interface ToolSelection {
   toolsets: readonly Toolset[] | "all";
@@ -39,13 +43,34 @@ export interface RegistryOptions {
   maxResultTokens: number;
   preparers?: readonly Preparer[];
   /** Called after a successful call, e.g. to invalidate cached definitions. */
-  afterSuccess?: (tool: Tool, args: Record<string, unknown>) => void;
+  afterSuccess?: (tool: Tool, args: Record<string, unknown>, output: ToolOutput) => void;
   /** Where tools may read local files; default: the working directory only. */
   files?: FileRoots;
+  /** What is served, which texts (descriptions, errors) name; default: every tool. */
+  profile?: Profile;
 }
 
-/** What selection reads of a tool; the built server has it for every tool without loading the catalogue. */
-export type Selectable = Pick<Tool, "name" | "toolset"> & { hints: Pick<Hints, "readOnlyHint"> };
+/**
+ * What selection and listing read of a tool; the built server has it for every
+ * tool without loading the catalogue: enough to select it, to match API paths
+ * to it, and to render its texts for a profile.
+ */
+export type Selectable = Pick<Tool, "name" | "toolset" | "method" | "path" | "texts"> & {
+  hints: Pick<Hints, "readOnlyHint">;
+};
+
+/** A tool as Selectable, for the build to bake in. */
+export function indexEntry(tool: Tool): Selectable {
+  const { name, toolset, method, path, texts } = tool;
+  return {
+    name,
+    toolset,
+    hints: { readOnlyHint: tool.hints.readOnlyHint },
+    ...(method && { method }),
+    ...(path && { path }),
+    ...(texts && { texts }),
+  };
+}
 
 /** `--tools` adds tools to the chosen toolsets; `--exclude-tools` and `--read-only` take them away. */
 export function selectTools<T extends Selectable>(all: readonly T[], sel: ToolSelection): T[] {
@@ -64,8 +89,16 @@ export type Listable = Pick<Tool, "name" | "title" | "description" | "input" | "
 
 const schemaCache = new WeakMap<Listable, ListedTool>();
 
-/** The tools/list entry of a definition, built once (at build time, for the bundled server). */
-export function listedTool(tool: Listable): ListedTool {
+/**
+ * The tools/list entry of a definition for a profile: built once with every
+ * tool served (at build time, for the bundled server), then its texts that
+ * name tools rendered for `profile`.
+ */
+export function listedTool(tool: Listable & Pick<Tool, "texts">, profile: Profile = EVERY_TOOL): ListedTool {
+  return forProfile(baseListing(tool), tool.texts, profile);
+}
+
+function baseListing(tool: Listable): ListedTool {
   let listed = schemaCache.get(tool);
   if (!listed) listed = PRECOMPUTED?.listing[tool.name];
   if (!listed) {
@@ -88,6 +121,21 @@ export function listedTool(tool: Listable): ListedTool {
     schemaCache.set(tool, listed);
   }
   return listed;
+}
+
+/** A listing with the texts that name tools rendered for `profile`; the same object when nothing changes. */
+function forProfile(listed: ListedTool, texts: Tool["texts"], profile: Profile): ListedTool {
+  if (!texts || profile === EVERY_TOOL) return listed;
+  const properties = { ...(listed.inputSchema.properties as Record<string, Record<string, unknown>> | undefined) };
+  for (const [arg, text] of Object.entries(texts.args ?? {})) {
+    const property = properties[arg];
+    if (property) properties[arg] = { ...property, description: render(text, profile) };
+  }
+  return {
+    ...listed,
+    ...(texts.description !== undefined && { description: render(texts.description, profile) }),
+    inputSchema: { ...listed.inputSchema, properties: properties as ListedTool["inputSchema"]["properties"] },
+  };
 }
 
 /**
@@ -134,30 +182,44 @@ export interface ToolSource {
 
 /** Serves the catalogue's operations that `selection` picks, one tool each. */
 export function registerTools(server: McpServer, selection: ToolSelection, options: RegistryOptions): void {
+  // The built server knows what it serves, and so what its texts may name, without loading the catalogue.
+  const index = PRECOMPUTED && selectTools(PRECOMPUTED.index, selection);
+  const profile = index && profileOf(index);
   serve(
     server,
     {
-      listed: precomputedListing(selection),
-      load: async () =>
-        selectTools(await loadCatalogue(), selection).map((tool) => ({
-          listed: listedTool(tool),
-          call: (args, ctx) => callTool(tool, args, ctx, options),
-        })),
+      listed: index && profile && precomputedListing(index, profile),
+      load: async () => {
+        const tools = selectTools(await loadCatalogue(), selection);
+        const served = { ...options, profile: profile ?? profileOf(tools) };
+        return tools.map((tool) => ({
+          listed: listedTool(tool, served.profile),
+          call: (args, ctx) => callTool(tool, args, ctx, served),
+        }));
+      },
     },
     options,
   );
 }
 
-/** The tools/list entries of the selected tools, from what the build precomputed; undefined when run from source. */
-function precomputedListing(selection: ToolSelection): ListedTool[] | undefined {
-  if (!PRECOMPUTED) return undefined;
-  const { index, listing } = PRECOMPUTED;
-  return selectTools(index, selection).map((t) => {
-    const listed = listing[t.name];
+/** The tools/list entries of the selected tools, from what the build precomputed. */
+function precomputedListing(selected: readonly Selectable[], profile: Profile): ListedTool[] {
+  return selected.map((t) => {
+    const listed = PRECOMPUTED?.listing[t.name];
     if (!listed) throw new Error(`the precomputed listing has no ${t.name}; rebuild`);
-    return listed;
+    return forProfile(listed, t.texts, profile);
   });
 }
+
+// The spec's schema parses `arguments` as a record, which silently drops an own
+// "__proto__" key; these params hand them over as sent, so parseArguments
+// refuses that key like any unknown one.
+const CallToolVerbatim = z.looseObject({
+  name: z.string(),
+  arguments: z
+    .custom<Record<string, unknown>>((v) => typeof v === "object" && v !== null && !Array.isArray(v))
+    .optional(),
+});
 
 /** Installs tools/list and tools/call for `source` and builds each call's context (signal, progress, files). */
 export function serve(server: McpServer, source: ToolSource, options: RegistryOptions): void {
@@ -171,10 +233,10 @@ export function serve(server: McpServer, source: ToolSource, options: RegistryOp
   server.server.setRequestHandler("tools/list", async () => ({
     tools: source.listed ? [...source.listed] : [...(await load()).values()].map((t) => t.listed),
   }));
-  server.server.setRequestHandler("tools/call", async (request, extra) => {
-    const tool = (await load()).get(request.params.name);
-    if (!tool) return failure(`Unknown tool ${request.params.name}. Call tools/list to see the tools enabled here.`);
-    const meta = request.params._meta;
+  server.server.setRequestHandler("tools/call", { params: CallToolVerbatim }, async (params, extra) => {
+    const tool = (await load()).get(params.name);
+    if (!tool) return failure(`Unknown tool ${params.name}. Call tools/list to see the tools enabled here.`);
+    const meta = extra.mcpReq._meta;
     const token = meta?.progressToken;
     const trace = typeof meta?.[TRACEPARENT_META_KEY] === "string" ? meta[TRACEPARENT_META_KEY] : undefined;
     const ctx: ToolContext = {
@@ -182,6 +244,7 @@ export function serve(server: McpServer, source: ToolSource, options: RegistryOp
       signal: extra.mcpReq.signal,
       ...(trace && { trace }),
       readableFile: (path) => files.readable(path),
+      profile: options.profile ?? EVERY_TOOL,
       progress: async (progress, total, message) => {
         if (token === undefined) return;
         await extra.mcpReq.notify({
@@ -195,12 +258,10 @@ export function serve(server: McpServer, source: ToolSource, options: RegistryOp
         });
       },
     };
-    const result = await tool.call(request.params.arguments ?? {}, ctx);
+    const result = await tool.call(params.arguments ?? {}, ctx);
     // A failure goes to the client's log too (2025: at or above its logging/setLevel; 2026: the request's logLevel).
     if (result.isError) {
-      await extra.mcpReq
-        .log("warning", `${request.params.name} failed: ${textOf(result)}`, "flownally")
-        .catch(() => {});
+      await extra.mcpReq.log("warning", `${params.name} failed: ${textOf(result)}`, "flownally").catch(() => {});
     }
     return result;
   });
@@ -208,17 +269,6 @@ export function serve(server: McpServer, source: ToolSource, options: RegistryOp
 
 function textOf(result: CallToolResult): string {
   return result.content.map((c) => (c.type === "text" ? c.text : "")).join(" ");
-}
-
-/** Validates arguments against a definition's zod schema, after JSON-string coercion. */
-export function parseArguments(
-  tool: Pick<Tool, "input">,
-  rawArgs: Record<string, unknown>,
-): { ok: true; args: Record<string, unknown> } | { ok: false; message: string } {
-  const parsed = z.object(tool.input).strict().safeParse(coerceJsonStrings(tool, rawArgs));
-  return parsed.success
-    ? { ok: true, args: parsed.data }
-    : { ok: false, message: describeInvalidArguments(parsed.error) };
 }
 
 export async function callTool(
@@ -230,13 +280,14 @@ export async function callTool(
   const parsed = parseArguments(tool, rawArgs);
   if (!parsed.ok) return failure(parsed.message);
   let args = parsed.args;
+  const served = options.profile ? { ...ctx, profile: options.profile } : ctx;
   try {
-    for (const prepare of options.preparers ?? []) args = await prepare(tool, args, ctx);
-    const output = tool.run ? await tool.run(args, ctx) : await send(tool, args, ctx);
-    options.afterSuccess?.(tool, args);
+    for (const prepare of options.preparers ?? []) args = await prepare(tool, args, served);
+    const output = tool.run ? await tool.run(args, served) : await send(tool, args, served);
+    options.afterSuccess?.(tool, args, output);
     return successResult(tool, args, output, options.maxResultTokens);
   } catch (err) {
-    return failure(describeFailure(err, tool, args));
+    return failure(describeFailure(err, tool, args, served.profile));
   }
 }
 
@@ -280,48 +331,6 @@ export function buildRequest(tool: Tool, args: Readonly<Record<string, unknown>>
 async function send(tool: Tool, args: Readonly<Record<string, unknown>>, ctx: ToolContext): Promise<ToolOutput> {
   const res = await ctx.client.request({ ...buildRequest(tool, args), signal: ctx.signal });
   return { data: res.data };
-}
-
-// Several models send an object or array argument as a JSON string; accept that.
-function coerceJsonStrings(tool: Pick<Tool, "input">, args: Record<string, unknown>): Record<string, unknown> {
-  let out = args;
-  for (const [key, value] of Object.entries(args)) {
-    const schema = tool.input[key];
-    if (typeof value !== "string" || !schema || !/^\s*[[{]/.test(value) || !wantsStructured(schema)) continue;
-    try {
-      out = { ...out, [key]: JSON.parse(value) };
-    } catch {
-      // Leave it: validation will name the argument.
-    }
-  }
-  return out;
-}
-
-/** Whether a schema takes an object or array, looking through optional/nullable/default/pipe/union wrappers. */
-function wantsStructured(schema: z.core.$ZodType): boolean {
-  const def = schema._zod.def as {
-    type: string;
-    innerType?: z.core.$ZodType;
-    in?: z.core.$ZodType;
-    options?: readonly z.core.$ZodType[];
-  };
-  switch (def.type) {
-    case "object":
-    case "array":
-    case "record":
-    case "tuple":
-    case "intersection":
-      return true;
-    case "pipe":
-      return def.in ? wantsStructured(def.in) : false;
-    case "union": {
-      // Only when no option takes a plain string, which the text could then be meant as.
-      const options = def.options ?? [];
-      return options.some(wantsStructured) && !options.some((o) => o._zod.def.type === "string");
-    }
-    default:
-      return def.innerType ? wantsStructured(def.innerType) : false;
-  }
 }
 
 export function failure(text: string): CallToolResult {

@@ -43,9 +43,9 @@ function withStructured(result: CallToolResult, data: unknown): CallToolResult {
 
 /** "Tag contact: done (contactId con_1, tagId tag_2)." */
 function confirmation(tool: Tool, args: Readonly<Record<string, unknown>>): string {
-  const ids = Object.entries(args)
-    .filter(([k, v]) => typeof v === "string" && (k === "id" || k.endsWith("Id")))
-    .map(([k, v]) => `${k} ${String(v)}`);
+  const ids = tool.refs
+    .filter(({ arg, shape }) => shape === "one" && typeof args[arg] === "string")
+    .map(({ arg }) => `${arg} ${String(args[arg])}`);
   return `${tool.title}: done${ids.length ? ` (${ids.join(", ")})` : ""}.`;
 }
 

@@ -1,19 +1,61 @@
-// Checks made before sending, from the workspace's own definitions: an event's
-// payload against its type's payloadSchema, a date field's value as YYYY-MM-DD.
-// A failed check is a ToolInputError: nothing reaches the API.
+// Checks made before sending, which a definition lists by name (`checks`):
+// an event's payload against its type's payloadSchema, a date field's value,
+// arguments that must not all be missing. A failed check is a ToolInputError:
+// nothing reaches the API.
 
 import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
-import { isIsoDate } from "../formats.js";
+import { DATE_RULE, dateProblem } from "../formats.js";
 import { ToolInputError } from "../refusal.js";
-import type { Tool } from "../tools/types.js";
+import { fitting } from "../words.js";
 import { fieldByKey, lookup, unknownName } from "./names.js";
 import type { Workspace } from "./workspace.js";
 
-// The argument holding the event type's name, per tool that records events.
-const EVENT_NAME_ARG: Readonly<Record<string, string>> = {
-  create_event: "eventTypeName",
-  create_contact_event: "name",
-};
+/** A check on validated, name-resolved arguments; returns them, possibly normalised. */
+export type Check = (args: Record<string, unknown>, workspace: Workspace) => Promise<Record<string, unknown>>;
+
+/** Runs a definition's checks in order. */
+export function runChecks(workspace: Workspace) {
+  return async (checks: readonly Check[], args: Record<string, unknown>): Promise<Record<string, unknown>> => {
+    let out = args;
+    for (const check of checks) out = await check(out, workspace);
+    return out;
+  };
+}
+
+/** The event type named by `nameArg` exists, and `payload` fits its payloadSchema; an id or another case becomes the name. */
+export function eventPayload(nameArg: string): Check {
+  return async (args, workspace) => (typeof args[nameArg] === "string" ? checkEvent(workspace, args, nameArg) : args);
+}
+
+/** `valueArg` is a real date when the contact field named by `fieldArg` is a date field ("" clears). */
+export function dateFieldValue(fieldArg: string, valueArg: string): Check {
+  return async (args, workspace) => {
+    const value = args[valueArg];
+    const field = args[fieldArg];
+    // Only a value that is not already a date needs the field's type.
+    if (typeof value !== "string" || value === "" || typeof field !== "string" || !dateProblem(value)) return args;
+    const { found } = await lookup(workspace, "contactFields", field);
+    if (found?.type === "date") throw notADate(valueArg, value, found.name);
+    return args;
+  };
+}
+
+/** Each value of the record `arg` (contact field key → value, keys resolved) is a real date where its field is a date field. */
+export function dateFieldValues(arg: string): Check {
+  return async (args, workspace) => {
+    const values = args[arg];
+    if (values && typeof values === "object") await checkFieldValues(workspace, arg, values as Record<string, unknown>);
+    return args;
+  };
+}
+
+/** At least one of `names` is given and not blank: `why` says what it is for. */
+export function oneOf(names: readonly string[], why: string): Check {
+  return async (args) => {
+    if (names.some((n) => typeof args[n] === "string" && args[n].trim() !== "")) return args;
+    throw new ToolInputError(`Give ${names.join(" or ")}: ${why}. Nothing was sent.`);
+  };
+}
 
 let ajv: Promise<Ajv> | undefined;
 
@@ -29,26 +71,8 @@ function loadAjv(): Promise<Ajv> {
 
 const compiled = new WeakMap<object, ValidateFunction | null>();
 
-/** A registrar preparer; runs after names are resolved. */
-export function checkBeforeSending(workspace: Workspace) {
-  return async (tool: Tool, args: Record<string, unknown>): Promise<Record<string, unknown>> => {
-    const nameArg = EVENT_NAME_ARG[tool.name];
-    if (nameArg && typeof args[nameArg] === "string") return checkEvent(workspace, args, nameArg);
-    if (tool.path?.endsWith("/custom-fields/{customFieldId}") && typeof args.value === "string") {
-      await checkFieldValue(workspace, tool, args, args.value);
-    }
-    // create_contact's values, keyed by the API's field keys once names are resolved.
-    if (
-      tool.method === "POST" &&
-      tool.path === "/contacts" &&
-      args.customFields &&
-      typeof args.customFields === "object"
-    ) {
-      await checkFieldValues(workspace, args.customFields as Record<string, unknown>);
-    }
-    return args;
-  };
-}
+/** Characters of payload problems told, so the whole refusal stays one uncut summary. */
+const PROBLEMS_ROOM = 160;
 
 async function checkEvent(workspace: Workspace, args: Record<string, unknown>, nameArg: string) {
   const wanted = String(args[nameArg]);
@@ -60,7 +84,8 @@ async function checkEvent(workspace: Workspace, args: Record<string, unknown>, n
     const validate = await validatorFor(schema);
     const payload = args.payload ?? {};
     if (validate && !validate(payload)) {
-      const problems = (validate.errors ?? []).slice(0, 5).map(describe).join("; ");
+      const problems =
+        fitting((validate.errors ?? []).map(describe), PROBLEMS_ROOM) || "it does not fit the payloadSchema";
       throw new ToolInputError(
         `Invalid payload for ${type.name} — ${problems}. Nothing was sent; the payloadSchema is in flownally://event-types.`,
       );
@@ -92,27 +117,20 @@ function describe(error: ErrorObject): string {
   return `${path}: ${error.message ?? "invalid"}`;
 }
 
-async function checkFieldValues(workspace: Workspace, values: Readonly<Record<string, unknown>>) {
-  const suspect = Object.entries(values).filter(([, v]) => typeof v === "string" && v !== "" && !isIsoDate(v));
+async function checkFieldValues(workspace: Workspace, arg: string, values: Readonly<Record<string, unknown>>) {
+  const suspect = Object.entries(values).filter(([, v]) => typeof v === "string" && v !== "" && dateProblem(v));
   if (suspect.length === 0) return;
   // get() answers from the cache when it is fresh; a failed listing leaves the values to the API.
   const fields = await workspace.get("contactFields").catch(() => undefined);
   for (const [key, value] of suspect) {
     const field = fields && fieldByKey(fields.items, key);
-    if (field?.type === "date") throw notADate(`customFields.${key}`, String(value), field.name);
+    if (field?.type === "date") throw notADate(`${arg}.${key}`, String(value), field.name);
   }
 }
 
+// "1985-02-30" does not exist: February 1985 has 28 days; Birthday is a date field and takes …
 function notADate(arg: string, value: string, field: string): ToolInputError {
   return new ToolInputError(
-    `${arg}: ${JSON.stringify(value)} is not a date as YYYY-MM-DD, which ${field} (a date field) needs, e.g. 1990-05-12. Nothing was sent.`,
+    `${arg}: ${JSON.stringify(value)} ${dateProblem(value)}; ${field} is a date field and takes ${DATE_RULE}. Nothing was sent.`,
   );
-}
-
-// Only a value that is not already a date (or "" to clear) needs the field's type.
-async function checkFieldValue(workspace: Workspace, tool: Tool, args: Record<string, unknown>, value: string) {
-  if (value === "" || isIsoDate(value) || typeof args.customFieldId !== "string") return;
-  const kind = tool.path?.includes("/properties/") ? "propertyFields" : "contactFields";
-  const { found: field } = await lookup(workspace, kind, args.customFieldId);
-  if (field?.type === "date") throw notADate("value", value, field.name);
 }

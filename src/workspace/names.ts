@@ -1,11 +1,13 @@
-// Names where ids are asked: a tag, custom field or event type argument takes
-// the id or the exact name (any case), resolved from the cached definitions.
-// A miss is refused before anything is sent, naming the nearest names.
+// Names where ids are asked: an argument that refers to a tag, custom field or
+// event type (its definition says so, see src/refs.ts) takes the id or the
+// exact name (any case), resolved from the cached definitions. A miss is
+// refused before anything is sent, naming the nearest names.
 
+import { point } from "../pointers.js";
+import { type ArgRef, REFS, whereNamed } from "../refs.js";
 import { ToolInputError } from "../refusal.js";
-import type { Tool } from "../tools/types.js";
 import { nearest } from "./similarity.js";
-import { DEFINITIONS, type Definition, type DefinitionKind, type Workspace } from "./workspace.js";
+import { type Definition, type DefinitionKind, isDefinitionKind, type Workspace } from "./workspace.js";
 
 export interface Lookup {
   found: Definition | undefined;
@@ -41,11 +43,11 @@ export async function resolveId(
   value: string,
   arg: string,
 ): Promise<string> {
-  const source = DEFINITIONS[kind];
-  if (!workspace.peek(kind) && source.idPattern.test(value)) return value;
+  const idShaped = REFS[kind].names?.idPattern.test(value) ?? false;
+  if (!workspace.peek(kind) && idShaped) return value;
   const { found, items } = await lookup(workspace, kind, value);
   if (found) return found.id;
-  if (!items || source.idPattern.test(value)) return value;
+  if (!items || idShaped) return value;
   throw unknownName(kind, value, arg, items);
 }
 
@@ -55,16 +57,19 @@ export function unknownName(
   arg: string,
   items: readonly Definition[],
 ): ToolInputError {
-  const source = DEFINITIONS[kind];
+  const { noun, names } = REFS[kind];
   const close = nearest(
     value,
     items.map((d) => d.name),
   );
   const hint = close.length ? `did you mean ${close.map((n) => JSON.stringify(n)).join(", ")}?` : "no similar name.";
-  const create = source.createTool ? ` To make a new one, call ${source.createTool} first.` : "";
-  return new ToolInputError(
-    `${arg}: no ${source.noun} with id or name ${JSON.stringify(value)} — ${hint} Nothing was sent; see ${source.uri} or ${source.listTool}.${create}`,
-  );
+  const create = names?.create;
+  return new ToolInputError([
+    `${arg}: no ${noun} with id or name ${JSON.stringify(value)} — ${hint} Nothing was sent; see `,
+    whereNamed(kind),
+    ".",
+    create ? point(create, ` To make a new one, call ${create} first.`) : "",
+  ]);
 }
 
 /** By id, then by exact name, then by name in any case (an exact-case match wins over others). */
@@ -77,43 +82,25 @@ function match(items: readonly Definition[], value: string): Definition | undefi
   return items.find((d) => d.name.toLowerCase() === lower);
 }
 
-// Which arguments are definitions, by tool. `id` counts when the tool's path is
-// the definition's own (`/tags/{id}`).
-function kindOf(tool: Tool, arg: string): DefinitionKind | undefined {
-  const path = tool.path ?? "";
-  switch (arg) {
-    case "tagId":
-    case "tagIds":
-      return "tags";
-    case "eventTypeId":
-      return "eventTypes";
-    case "customFieldId":
-      return path.includes("/properties/") ? "propertyFields" : "contactFields";
-    case "id":
-      if (path.startsWith("/tags/{id}")) return "tags";
-      if (path.startsWith("/event-types/{id}")) return "eventTypes";
-      if (path.startsWith("/contacts/custom-fields/{id}")) return "contactFields";
-      if (path.startsWith("/properties/custom-fields/{id}")) return "propertyFields";
-      return undefined;
-    default:
-      return undefined;
-  }
-}
-
-/** A registrar preparer: every id-or-name argument becomes the id, `customFields` keys become the API's keys. */
-export function resolveNames(workspace: Workspace) {
-  return async (tool: Tool, args: Record<string, unknown>): Promise<Record<string, unknown>> => {
+/**
+ * Resolves the arguments that refer to definitions by name: each id-or-name
+ * becomes the id, `customFields` keys (refs at `keys`) become the API's keys.
+ * `refs` come from the tool's definition.
+ */
+export function resolveRefs(workspace: Workspace) {
+  return async (refs: readonly ArgRef[], args: Record<string, unknown>): Promise<Record<string, unknown>> => {
     let out = args;
-    for (const [arg, value] of Object.entries(args)) {
-      const kind = kindOf(tool, arg);
+    for (const { arg, kind, shape } of refs) {
+      const value = args[arg];
+      if (!isDefinitionKind(kind) || !REFS[kind].names || value === undefined) continue;
       let resolved: unknown = value;
-      if (kind && typeof value === "string") {
+      if (shape === "one" && typeof value === "string") {
         resolved = await resolveId(workspace, kind, value, arg);
-      } else if (kind && Array.isArray(value)) {
+      } else if (shape === "many" && Array.isArray(value)) {
         resolved = await Promise.all(
           value.map((v, i) => (typeof v === "string" ? resolveId(workspace, kind, v, `${arg}[${i}]`) : v)),
         );
-      } else if (arg === "customFields" && isStringRecord(value) && !(tool.path ?? "").includes("/properties/")) {
+      } else if (shape === "keys" && kind === "contactFields" && isStringRecord(value)) {
         resolved = await fieldKeys(workspace, value);
       }
       if (resolved !== value) out = { ...out, [arg]: resolved };

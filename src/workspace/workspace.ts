@@ -7,6 +7,7 @@
 import { APIUserAbortError } from "../client/errors.js";
 import type { FlownallyClient, PageLimits } from "../client/http.js";
 import { type Definition, definitionShape } from "../client/shapes.js";
+import { REFS } from "../refs.js";
 
 export type { Definition };
 
@@ -21,64 +22,30 @@ export interface DefinitionSource {
   itemsKey: string;
   /** pageSize asked for, where the collection pages (event types); the others answer whole. */
   pageSize?: number;
-  /** The tool that lists them, named in hints and errors. */
+  /** The tool that lists them. */
   listTool: string;
-  /** The tool that creates one, suggested when a name is unknown. */
-  createTool?: string;
-  /** Singular noun for messages. */
-  noun: string;
-  /** What their ids look like; such a value passes through without a lookup when nothing is cached. */
-  idPattern: RegExp;
+}
+
+/** How a kind of definitions is listed; its resource and list tool are the ref table's (src/refs.ts). */
+function definitions(kind: DefinitionKind, how: Pick<DefinitionSource, "path" | "itemsKey" | "pageSize">) {
+  const { resource, from } = REFS[kind];
+  if (!resource || !from) throw new Error(`REFS.${kind} needs a resource and a list tool`);
+  return { ...how, uri: resource, listTool: from };
 }
 
 export const DEFINITIONS: Readonly<Record<DefinitionKind, DefinitionSource>> = {
-  tags: {
-    uri: "flownally://tags",
-    path: "/tags",
-    itemsKey: "tags",
-    listTool: "list_tags",
-    createTool: "create_tag",
-    noun: "tag",
-    idPattern: /^tag_\w+$/,
-  },
-  contactFields: {
-    uri: "flownally://contacts/custom-fields",
-    path: "/contacts/custom-fields",
-    itemsKey: "customFields",
-    listTool: "list_contact_fields",
-    createTool: "create_contact_field",
-    noun: "contact field",
-    idPattern: /^cf_\w+$/,
-  },
-  propertyFields: {
-    uri: "flownally://properties/custom-fields",
-    path: "/properties/custom-fields",
-    itemsKey: "customFields",
-    listTool: "list_property_fields",
-    noun: "property field",
-    idPattern: /^cf_\w+$/,
-  },
-  eventTypes: {
-    uri: "flownally://event-types",
-    path: "/event-types",
-    itemsKey: "eventTypes",
-    pageSize: 100,
-    listTool: "list_event_types",
-    createTool: "create_event_type",
-    noun: "event type",
-    idPattern: /^evt-type_\w+$/,
-  },
-  inboxes: {
-    uri: "flownally://inboxes",
-    path: "/inboxes",
-    itemsKey: "inboxes",
-    listTool: "list_inboxes",
-    noun: "inbox",
-    idPattern: /^inb_\w+$/,
-  },
+  tags: definitions("tags", { path: "/tags", itemsKey: "tags" }),
+  contactFields: definitions("contactFields", { path: "/contacts/custom-fields", itemsKey: "customFields" }),
+  propertyFields: definitions("propertyFields", { path: "/properties/custom-fields", itemsKey: "customFields" }),
+  eventTypes: definitions("eventTypes", { path: "/event-types", itemsKey: "eventTypes", pageSize: 100 }),
+  inboxes: definitions("inboxes", { path: "/inboxes", itemsKey: "inboxes" }),
 };
 
 export const DEFINITION_KINDS = Object.keys(DEFINITIONS) as DefinitionKind[];
+
+export function isDefinitionKind(kind: string): kind is DefinitionKind {
+  return Object.hasOwn(DEFINITIONS, kind);
+}
 
 /**
  * Bounds of a definitions listing: far above any real workspace's tags or

@@ -58,8 +58,6 @@ export const contactCases: RequestCase[] = [
     path: "/contacts/con_1",
     body: { name: "Anna K." },
   },
-  // No attribute to change is still a PATCH with a JSON body.
-  { tool: "update_contact", args: { id: "con_1" }, method: "PATCH", path: "/contacts/con_1", body: {} },
   { tool: "delete_contact", args: { id: "con_1" }, method: "DELETE", path: "/contacts/con_1", reply: { status: 204 } },
   { tool: "get_import_status", args: { id: "import_1" }, method: "GET", path: "/contacts/imports/import_1" },
   {

@@ -21,6 +21,8 @@ export const journeyCases: RequestCase[] = [
     reply: { status: 201, body: { id: "jrn_1" } },
   },
   { tool: "get_journey", args: { id: "jrn_1" }, method: "GET", path: "/journeys/jrn_1" },
+  // No attribute to change is still a PATCH with a JSON body.
+  { tool: "update_journey", args: { id: "jrn_1" }, method: "PATCH", path: "/journeys/jrn_1", body: {} },
   {
     tool: "update_journey",
     args: { id: "jrn_1", name: "Post-payment thanks" },

@@ -2,10 +2,10 @@
 // integrations (this server included) authenticate with.
 
 import * as z from "zod";
-import { id } from "../params.js";
+import { ref } from "../params.js";
 import { CREATE, DESTRUCTIVE, defineTool, READ } from "../types.js";
 
-const serviceAccountId = id("list_service_accounts");
+const serviceAccountId = ref("serviceAccounts");
 
 export const apiKeyTools = [
   defineTool({
@@ -73,7 +73,7 @@ export const apiKeyTools = [
     scopes: ["api_key:revoke"],
     method: "DELETE",
     path: "/api-keys/{id}",
-    input: { id: id("list_api_keys") },
+    input: { id: ref("apiKeys") },
     hints: DESTRUCTIVE,
   }),
 ];

@@ -2,15 +2,16 @@
 // draft → publish → activate ⇄ pause lifecycle (and journey:* scopes) as journeys.
 
 import * as z from "zod";
-import { id, openObject, paging } from "../params.js";
+import { fromSource } from "../../refs.js";
+import { openObject, paging, ref, refList } from "../params.js";
 import { CREATE, DESTRUCTIVE, defineTool, READ, UPDATE } from "../types.js";
 
-const chatbotId = id("list_chatbots");
+const chatbotId = ref("chatbots");
 // CreateChatbotRequest/UpdateChatbotRequest are named but not listed in the
 // reference; it mentions draft details and team assignments.
 const draft = {
   name: z.string().min(1).optional().describe("Chatbot name"),
-  teamIds: z.array(z.string()).optional().describe("Team ids (from list_teams)"),
+  teamIds: refList("teams", ["Team ids", fromSource("teams")]).optional(),
   definition: openObject("Chatbot definition").optional(),
 };
 
@@ -124,7 +125,7 @@ export const chatbotTools = [
     scopes: ["journey:read"],
     method: "GET",
     path: "/chatbots/{id}/versions/{versionId}",
-    input: { id: chatbotId, versionId: id("list_chatbot_versions") },
+    input: { id: chatbotId, versionId: ref("chatbotVersions") },
     hints: READ,
   }),
 ];

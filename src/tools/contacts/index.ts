@@ -1,28 +1,30 @@
 // Contacts: customer profiles, their archive state, field values and tags.
 
 import * as z from "zod";
-import { contactId, id, paging, phone, rfc3339, tagId } from "../params.js";
+import { point } from "../../pointers.js";
+import { dateFieldValue, dateFieldValues, oneOf } from "../../workspace/index.js";
+import { contactId, nonBlank, paging, phone, ref, refKeys, refList, rfc3339, tagId } from "../params.js";
 import { CREATE, DESTRUCTIVE, defineTool, READ, UPDATE } from "../types.js";
 
 const CHANNELS = ["whatsapp", "messenger", "instagram", "sms", "email", "webchat"] as const;
 
 export const contactFilters = {
   search: z.string().optional().describe("Text in name, email, phone or tag name"),
-  customFields: z.record(z.string(), z.string()).optional().describe("Field key, id or name → value; all must match"),
-  tagIds: z.array(z.string()).optional().describe("Tag ids or names; any matches"),
+  customFields: refKeys("contactFields", "Field key, id or name → value; all must match").optional(),
+  tagIds: refList("tags", "Tag ids or names; any matches").optional(),
   channels: z.array(z.enum(CHANNELS)).optional().describe("Identity channels; any matches"),
   archived: z.boolean().optional().describe("true: archived only; default active only"),
-  createdAfter: rfc3339("Created at or after").optional(),
-  createdBefore: rfc3339("Created before").optional(),
+  createdAfter: rfc3339("Created at or after; a date alone is 00:00 UTC").optional(),
+  createdBefore: rfc3339("Created before; same form").optional(),
   orderBy: z.enum(["createdAt", "updatedAt", "name"]).optional().describe("Sort field"),
   orderDirection: z.enum(["asc", "desc"]).optional().describe("Sort direction"),
 };
 export const contactFilterNames = Object.keys(contactFilters) as (keyof typeof contactFilters)[];
 
-const customFieldValues = z
-  .record(z.string(), z.string())
-  .optional()
-  .describe("Field key, id or name → value (see flownally://contacts/custom-fields)");
+const customFieldValues = refKeys(
+  "contactFields",
+  "Field key, id or name → value (see flownally://contacts/custom-fields)",
+).optional();
 
 export const contactTools = [
   defineTool({
@@ -46,17 +48,22 @@ export const contactTools = [
     method: "POST",
     path: "/contacts",
     input: {
-      name: z.string().optional().describe("Full name"),
+      name: nonBlank("Full name").optional(),
       phone: phone.optional(),
       customFields: customFieldValues,
     },
+    // The reference makes every attribute optional; a contact with neither a name nor a phone is nobody.
+    checks: [oneOf(["name", "phone"], "a contact needs one to be found or messaged"), dateFieldValues("customFields")],
     hints: CREATE,
   }),
   defineTool({
     name: "count_contacts",
     toolset: "contacts",
     title: "Count contacts",
-    description: "Count all active (or archived) contacts. For a filtered count use segment_contacts.",
+    description: [
+      "Count all active (or archived) contacts.",
+      point("segment_contacts", " For a filtered count use segment_contacts."),
+    ],
     scopes: ["contact:list"],
     method: "GET",
     path: "/contacts/count",
@@ -79,33 +86,44 @@ export const contactTools = [
     name: "update_contact",
     toolset: "contacts",
     title: "Update contact",
-    description: "Rename a contact. Set field values with set_contact_field_value.",
+    description: [
+      "Rename a contact.",
+      point("set_contact_field_value", " Set field values with set_contact_field_value."),
+    ],
     scopes: ["contact:update"],
     method: "PATCH",
     path: "/contacts/{id}",
-    input: { id: contactId, name: z.string().optional().describe("New name; omit to keep") },
+    // Renaming is all this operation does: the name is required, and a blank one refused.
+    input: { id: contactId, name: nonBlank("New name") },
+    changes: ["contacts"],
     hints: UPDATE,
   }),
   defineTool({
     name: "delete_contact",
     toolset: "contacts",
     title: "Delete contact",
-    description: "Delete a contact for good. To only hide it, use archive_contact.",
+    description: ["Delete a contact for good.", point("archive_contact", " To only hide it, use archive_contact.")],
     scopes: ["contact:delete"],
     method: "DELETE",
     path: "/contacts/{id}",
     input: { id: contactId },
+    // Its tags' labeledCount drops.
+    changes: ["contacts", "tags"],
     hints: DESTRUCTIVE,
   }),
   defineTool({
     name: "get_import_status",
     toolset: "contacts",
     title: "Get import status",
-    description: "Progress, counts and row errors of a CSV import started by import_contacts.",
+    description: [
+      "Progress, counts and row errors of a CSV import",
+      point("import_contacts", " started by import_contacts"),
+      ".",
+    ],
     scopes: ["contact:list"],
     method: "GET",
     path: "/contacts/imports/{id}",
-    input: { id: id("import_contacts") },
+    input: { id: ref("imports") },
     hints: READ,
   }),
   defineTool({
@@ -117,6 +135,7 @@ export const contactTools = [
     method: "POST",
     path: "/contacts/{id}/archive",
     input: { id: contactId },
+    changes: ["contacts"],
     hints: UPDATE,
   }),
   defineTool({
@@ -128,6 +147,7 @@ export const contactTools = [
     method: "POST",
     path: "/contacts/{id}/unarchive",
     input: { id: contactId },
+    changes: ["contacts"],
     hints: UPDATE,
   }),
   defineTool({
@@ -140,20 +160,24 @@ export const contactTools = [
     path: "/contacts/{contactId}/custom-fields/{customFieldId}",
     input: {
       contactId,
-      customFieldId: z.string().min(1).describe("Contact field id or name"),
+      customFieldId: ref("contactFields"),
       value: z.string().describe('New value; "" clears it; date fields take YYYY-MM-DD'),
     },
+    checks: [dateFieldValue("customFieldId", "value")],
+    changes: ["contacts"],
     hints: UPDATE,
   }),
   defineTool({
     name: "add_tag_to_contact",
     toolset: "contacts",
     title: "Tag contact",
-    description: "Add a tag to one contact. For a whole segment use tag_contacts.",
+    description: ["Add a tag to one contact.", point("tag_contacts", " For a whole segment use tag_contacts.")],
     scopes: ["contact:update"],
     method: "POST",
     path: "/contacts/{contactId}/tags/{tagId}",
     input: { contactId, tagId },
+    // The tag's labeledCount changes with the contact.
+    changes: ["contacts", "tags"],
     hints: UPDATE,
   }),
   defineTool({
@@ -165,6 +189,7 @@ export const contactTools = [
     method: "DELETE",
     path: "/contacts/{contactId}/tags/{tagId}",
     input: { contactId, tagId },
+    changes: ["contacts", "tags"],
     hints: DESTRUCTIVE,
   }),
 ];

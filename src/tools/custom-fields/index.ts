@@ -2,7 +2,7 @@
 // records can hold. Values are set per contact with set_contact_field_value.
 
 import * as z from "zod";
-import { id } from "../params.js";
+import { ref } from "../params.js";
 import { CREATE, DESTRUCTIVE, defineTool, READ, UPDATE } from "../types.js";
 
 // The reference lists both attributes as required on create and on update.
@@ -10,8 +10,8 @@ const definition = {
   name: z.string().min(1).describe("Field label"),
   type: z.enum(["text", "date"]).describe("Value type"),
 };
-const contactFieldId = id("list_contact_fields");
-const propertyFieldId = id("list_property_fields");
+const contactFieldId = ref("contactFields");
+const propertyFieldId = ref("propertyFields");
 
 export const customFieldTools = [
   defineTool({
@@ -34,6 +34,7 @@ export const customFieldTools = [
     method: "POST",
     path: "/contacts/custom-fields",
     input: definition,
+    changes: ["contactFields"],
     hints: CREATE,
   }),
   defineTool({
@@ -45,6 +46,7 @@ export const customFieldTools = [
     method: "PATCH",
     path: "/contacts/custom-fields/{id}",
     input: { id: contactFieldId, ...definition },
+    changes: ["contactFields"],
     hints: UPDATE,
   }),
   defineTool({
@@ -56,6 +58,7 @@ export const customFieldTools = [
     method: "DELETE",
     path: "/contacts/custom-fields/{id}",
     input: { id: contactFieldId },
+    changes: ["contactFields"],
     hints: DESTRUCTIVE,
   }),
   defineTool({
@@ -78,6 +81,7 @@ export const customFieldTools = [
     method: "POST",
     path: "/properties/custom-fields",
     input: definition,
+    changes: ["propertyFields"],
     hints: CREATE,
   }),
   defineTool({
@@ -89,6 +93,7 @@ export const customFieldTools = [
     method: "PATCH",
     path: "/properties/custom-fields/{id}",
     input: { id: propertyFieldId, ...definition },
+    changes: ["propertyFields"],
     hints: UPDATE,
   }),
   defineTool({
@@ -100,6 +105,7 @@ export const customFieldTools = [
     method: "DELETE",
     path: "/properties/custom-fields/{id}",
     input: { id: propertyFieldId },
+    changes: ["propertyFields"],
     hints: DESTRUCTIVE,
   }),
 ];

@@ -2,10 +2,14 @@
 // and the event types that name and validate them. Journeys react to events.
 
 import * as z from "zod";
-import { contactId, eventTypeId, id, openObject, paging } from "../params.js";
+import { point } from "../../pointers.js";
+import { fromSource } from "../../refs.js";
+import { eventPayload } from "../../workspace/index.js";
+import { contactId, described, eventTypeId, openObject, paging, ref } from "../params.js";
 import { CREATE, DESTRUCTIVE, defineTool, READ, UPDATE } from "../types.js";
 
-const eventTypeName = z.string().min(1).describe("Event type name (from list_event_types)");
+// A name, not an id: the API takes the type's name. The eventPayload check resolves an id or another case to it.
+const eventTypeName = described(z.string().min(1), ["Event type name", fromSource("eventTypes")]);
 const payload = openObject("Event data").optional();
 // Both create tools send this as the Idempotency-Key header too (see registry), which carries printable
 // ASCII only: anything else is refused here, not left to fail in the HTTP client as a "network error". A
@@ -47,6 +51,7 @@ export const eventTools = [
       description: z.string().optional().describe("Meaning"),
       payloadSchema,
     },
+    changes: ["eventTypes"],
     hints: CREATE,
   }),
   defineTool({
@@ -74,6 +79,7 @@ export const eventTools = [
       description: z.string().optional().describe("New description"),
       payloadSchema,
     },
+    changes: ["eventTypes"],
     hints: UPDATE,
   }),
   defineTool({
@@ -85,6 +91,7 @@ export const eventTools = [
     method: "DELETE",
     path: "/event-types/{id}",
     input: { id: eventTypeId },
+    changes: ["eventTypes"],
     hints: DESTRUCTIVE,
   }),
   defineTool({
@@ -103,11 +110,12 @@ export const eventTools = [
     name: "create_event",
     toolset: "events",
     title: "Create event",
-    description: "Record an event by type name; prefer create_contact_event.",
+    description: ["Record an event by type name", point("create_contact_event", "; prefer create_contact_event"), "."],
     scopes: ["event:create"],
     method: "POST",
     path: "/events",
     input: { contactId, eventTypeName, payload, idempotencyKey },
+    checks: [eventPayload("eventTypeName")],
     hints: CREATE,
     idempotencyKey: true,
   }),
@@ -119,7 +127,7 @@ export const eventTools = [
     scopes: ["event:read"],
     method: "GET",
     path: "/events/{id}",
-    input: { id: id("list_events") },
+    input: { id: ref("events") },
     hints: READ,
   }),
   defineTool({
@@ -143,6 +151,7 @@ export const eventTools = [
     method: "POST",
     path: "/contacts/{contactId}/events",
     input: { contactId, name: eventTypeName, payload, idempotencyKey },
+    checks: [eventPayload("name")],
     hints: CREATE,
     idempotencyKey: true,
   }),

@@ -1,7 +1,8 @@
 // Inboxes: the connected channels that send and receive customer messages.
 
 import * as z from "zod";
-import { inboxId, teamId } from "../params.js";
+import { point } from "../../pointers.js";
+import { inboxId, ref, teamId } from "../params.js";
 import { CREATE, DESTRUCTIVE, defineTool, READ, UPDATE } from "../types.js";
 
 export const inboxTools = [
@@ -9,7 +10,7 @@ export const inboxTools = [
     name: "list_inboxes",
     toolset: "inboxes",
     title: "List inboxes",
-    description: "List connected channels; an inbox id is the sender of send_message.",
+    description: ["List connected channels", point("send_message", "; an inbox id is the sender of send_message"), "."],
     scopes: ["inbox:list"],
     method: "GET",
     path: "/inboxes",
@@ -27,9 +28,10 @@ export const inboxTools = [
     // The reference names CreateInboxRequest without its attributes: these are the ones its prose implies.
     input: {
       channel: z.string().optional().describe("e.g. whatsapp"),
-      wabaId: z.string().optional().describe("WhatsApp Business Account id"),
-      phoneNumberId: z.string().optional().describe("From list_waba_phone_numbers"),
+      wabaId: ref("wabas").optional(),
+      phoneNumberId: ref("phoneNumbers").optional(),
     },
+    changes: ["inboxes"],
     hints: CREATE,
   }),
   defineTool({
@@ -41,6 +43,7 @@ export const inboxTools = [
     method: "DELETE",
     path: "/inboxes/{id}",
     input: { id: inboxId },
+    changes: ["inboxes"],
     hints: DESTRUCTIVE,
   }),
   defineTool({
@@ -52,6 +55,7 @@ export const inboxTools = [
     method: "PUT",
     path: "/inboxes/{id}/team",
     input: { id: inboxId, teamId },
+    changes: ["inboxes"],
     hints: UPDATE,
   }),
   defineTool({
@@ -63,6 +67,7 @@ export const inboxTools = [
     method: "DELETE",
     path: "/inboxes/{id}/team",
     input: { id: inboxId },
+    changes: ["inboxes"],
     hints: DESTRUCTIVE,
   }),
   defineTool({
@@ -80,11 +85,11 @@ export const inboxTools = [
     name: "list_waba_phone_numbers",
     toolset: "inboxes",
     title: "List WABA phone numbers",
-    description: "WhatsApp numbers that create_inbox can connect.",
+    description: "WhatsApp numbers a new inbox can connect.",
     scopes: ["inbox:create"],
     method: "GET",
     path: "/whatsapp/{wabaId}/phone-numbers",
-    input: { wabaId: z.string().min(1).describe("WhatsApp Business Account id") },
+    input: { wabaId: ref("wabas") },
     hints: READ,
   }),
 ];

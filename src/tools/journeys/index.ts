@@ -2,10 +2,10 @@
 // Lifecycle: create (draft) → update → publish (immutable version) → activate ⇄ pause.
 
 import * as z from "zod";
-import { id, openObject, paging } from "../params.js";
+import { openObject, paging, ref } from "../params.js";
 import { CREATE, DESTRUCTIVE, defineTool, READ, UPDATE } from "../types.js";
 
-const journeyId = id("list_journeys");
+const journeyId = ref("journeys");
 // The reference names CreateJourneyRequest/UpdateJourneyRequest without listing
 // their fields: `name` and an open `definition` are all it implies.
 const draft = {
@@ -123,7 +123,7 @@ export const journeyTools = [
     scopes: ["journey:read"],
     method: "GET",
     path: "/journeys/versions/{versionId}",
-    input: { versionId: id("list_journey_versions") },
+    input: { versionId: ref("journeyVersions") },
     hints: READ,
   }),
 ];

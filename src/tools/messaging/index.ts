@@ -2,14 +2,15 @@
 // upload_media (multipart) lives beside this file with its own logic.
 
 import * as z from "zod";
-import { contactId, conversationId, id, inboxId, paging, userId } from "../params.js";
+import { point } from "../../pointers.js";
+import { contactId, conversationId, described, paging, ref, userId } from "../params.js";
 import { defineTool, READ, SEND, UPDATE } from "../types.js";
 
 // The reference names the request schemas but lists only these attributes, so
 // every object stays open for the ones it does not show.
 const open = <S extends z.ZodRawShape>(shape: S) => z.object(shape).catchall(z.unknown());
 
-const messageId = id("list_conversation_messages");
+const messageId = ref("messages");
 
 const template = open({ name: z.string(), language: z.string(), components: z.array(z.unknown()).optional() });
 const media = open({ mediaId: z.string(), caption: z.string().optional() });
@@ -19,34 +20,38 @@ const media = open({ mediaId: z.string(), caption: z.string().optional() });
  * model reads the one-object form (about 60 tokens cheaper per tool than a
  * oneOf); the discriminated union behind it then checks each type's fields.
  */
-export const messageContent = open({
-  type: z.enum(["text", "template", "media"]),
-  text: z.string().optional(),
-  template: template.optional(),
-  media: media.optional(),
-})
-  .pipe(
+export const messageContent = described(
+  open({
+    type: z.enum(["text", "template", "media"]),
+    text: z.string().optional(),
+    template: template.optional(),
+    media: media.optional(),
+  }).pipe(
     z.discriminatedUnion("type", [
       open({ type: z.literal("text"), text: z.string() }),
       open({ type: z.literal("template"), template }),
       open({ type: z.literal("media"), media }),
     ]),
-  )
-  .describe("Template from list_whatsapp_templates; mediaId from upload_media");
+  ),
+  [
+    point("list_whatsapp_templates", "Template from list_whatsapp_templates", "Template: ask the user which"),
+    point("upload_media", "; mediaId from upload_media"),
+  ],
+);
 
-const deliveryNote = "A closed window needs a template. Poll get_message for delivery.";
+const deliveryNote = [" A closed window needs a template.", point("get_message", " Poll get_message for delivery.")];
 
 export const messagingTools = [
   defineTool({
     name: "send_message",
     toolset: "messaging",
     title: "Send a message",
-    description: `Message one recipient (conversationId, contactId or to) from an inbox. ${deliveryNote}`,
+    description: ["Message one recipient (conversationId, contactId or to) from an inbox.", deliveryNote],
     scopes: ["message:create"],
     method: "POST",
     path: "/messages",
     input: {
-      inboxId: inboxId.describe("Sender (from list_inboxes)"),
+      inboxId: ref("inboxes", "Sender"),
       conversationId: conversationId.optional(),
       contactId: contactId.optional(),
       to: open({ channel: z.string(), address: z.string() })
@@ -114,13 +119,13 @@ export const messagingTools = [
     name: "send_conversation_message",
     toolset: "messaging",
     title: "Reply in conversation",
-    description: `Reply in a conversation. ${deliveryNote}`,
+    description: ["Reply in a conversation.", deliveryNote],
     scopes: ["message:create"],
     method: "POST",
     path: "/conversations/{id}/messages",
     input: {
       id: conversationId,
-      inboxId: inboxId.optional().describe("Sender; default latest open session"),
+      inboxId: ref("inboxes", "Sender; default latest open session").optional(),
       content: messageContent,
     },
     hints: SEND,
@@ -155,7 +160,7 @@ export const messagingTools = [
     scopes: ["conversation:read"],
     method: "POST",
     path: "/conversations/{id}/read",
-    input: { id: conversationId, messageId: messageId.describe("Newest message read") },
+    input: { id: conversationId, messageId: ref("messages", "Newest message read") },
     hints: UPDATE,
   }),
   defineTool({

@@ -25,6 +25,7 @@ export const tagTools = [
     method: "POST",
     path: "/tags",
     input: { name: z.string().min(1).describe("Tag name, e.g. VIP") },
+    changes: ["tags"],
     hints: CREATE,
   }),
   defineTool({
@@ -36,6 +37,7 @@ export const tagTools = [
     method: "DELETE",
     path: "/tags/{id}",
     input: { id: tagId },
+    changes: ["tags"],
     hints: DESTRUCTIVE,
   }),
 ];

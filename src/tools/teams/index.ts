@@ -62,6 +62,8 @@ export const teamTools = [
     method: "DELETE",
     path: "/teams/{id}",
     input: { id: teamId },
+    // Inboxes routed to it lose their team.
+    changes: ["inboxes"],
     hints: DESTRUCTIVE,
   }),
   defineTool({

@@ -72,7 +72,7 @@ export const segmentContacts = defineTool({
   name: "segment_contacts",
   toolset: "workflows",
   title: "Count a segment",
-  description: "Count contacts matching list_contacts filters (all pages), with a sample.",
+  description: "Count the contacts matching filters (all pages), with a sample.",
   scopes: ["contact:list", "tag:list"],
   input: {
     ...segmentFilters,

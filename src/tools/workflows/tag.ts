@@ -7,10 +7,11 @@ import { APIUserAbortError, AuthenticationError, PermissionDeniedError } from ".
 import { newIdempotencyKey } from "../../client/http.js";
 import { apiPath } from "../../client/path.js";
 import type { Contact } from "../../client/shapes.js";
+import { findIds } from "../../refs.js";
 import { ToolInputError } from "../../refusal.js";
 import { contactTools } from "../contacts/index.js";
 import { describeFailure } from "../errors.js";
-import { tagId } from "../params.js";
+import { refList, tagId } from "../params.js";
 import { defineTool, type Tool, type ToolContext, UPDATE } from "../types.js";
 import { sampleRow, segmentFilterNames, segmentFilters, tagIdsOf, tagNames, walkSegment } from "./segment.js";
 
@@ -21,17 +22,18 @@ export const tagContacts = defineTool({
   name: "tag_contacts",
   toolset: "workflows",
   title: "Tag contacts",
-  description:
-    "Tag every contact in contactIds or matching the list_contacts filters (remove: untag). dryRun previews.",
+  description: "Tag every contact in contactIds or matching the contact filters (remove: untag). dryRun previews.",
   scopes: ["contact:list", "contact:update", "tag:list"],
   input: {
     tagId,
-    contactIds: z.array(z.string().min(1)).min(1).optional().describe("Instead of filters"),
+    contactIds: refList("contacts", "Instead of filters", 1).optional(),
     ...segmentFilters,
     remove: z.boolean().optional().describe("Untag instead"),
     dryRun: z.boolean().optional().describe("Only count and sample"),
     concurrency: z.number().int().min(1).max(16).optional().describe("Parallel requests (default 8)"),
   },
+  // The contacts it tags (reported by the run when chosen by filters), and the tag's labeledCount.
+  changes: ["contacts", "tags"],
   // remove=true untags, which a static hint cannot express; both directions are idempotent.
   hints: UPDATE,
   run: async (args, ctx) => {
@@ -42,7 +44,7 @@ export const tagContacts = defineTool({
     const tags = await tagNames(ctx);
     const tagName = tags.get(args.tagId);
     if (tagName === undefined)
-      throw new ToolInputError(`No tag ${args.tagId} in this workspace; find ids with list_tags.`);
+      throw new ToolInputError([`No tag ${args.tagId} in this workspace. `, findIds(["tags"])]);
 
     // Collect first: the segment is read completely before anything changes.
     let targets: string[];
@@ -75,10 +77,10 @@ export const tagContacts = defineTool({
       const preview = args.contactIds
         ? targets.slice(0, SAMPLE).map((id) => ({ id }))
         : sample.map((c) => sampleRow(c, tags));
-      return { data: { dryRun: true, ...counts, wouldChange: targets.length, sample: preview } };
+      return { data: { dryRun: true, ...counts, wouldChange: targets.length, sample: preview }, changed: {} };
     }
     const outcome = await applyAll(targets, args.tagId, remove, args.concurrency ?? 8, ctx);
-    return { data: { ...counts, ...outcome } };
+    return { data: { ...counts, ...outcome }, changed: { contacts: targets, tags: [args.tagId] } };
   },
 });
 
@@ -119,7 +121,7 @@ async function applyAll(ids: readonly string[], tag: string, remove: boolean, co
       } catch (err) {
         if (signal.aborted) return;
         failed += 1;
-        const error = describeFailure(err, operation, { contactId: id, tagId: tag });
+        const error = describeFailure(err, operation, { contactId: id, tagId: tag }, ctx.profile);
         if (failures.length < MAX_FAILURES_LISTED) failures.push({ contactId: id, error });
         if (err instanceof AuthenticationError || err instanceof PermissionDeniedError) {
           stoppedBy = error;
