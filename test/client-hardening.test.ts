@@ -359,7 +359,7 @@ describe("failures leave a trace the model can act on", () => {
       api.respond(() => undefined);
       const result = await quick.call("update_contact", { id: "con_1", name: "Anna K." });
       expect(textOf(result)).toMatch(
-        /^Timed out — .* may already have been made: check with list_contacts before retrying\.$/,
+        /^Timed out — .* may already have been made: check with get_contact before retrying\.$/,
       );
       // Sent once (a PATCH is never retried), whenever the loopback gets to record it.
       await until(() => api.requests.length > 0, "the PATCH recorded");

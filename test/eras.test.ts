@@ -103,7 +103,7 @@ describe.each(ERAS)("a %s client", (era) => {
       const client = await connectTo(era, via);
       expect(await client.listPrompts()).toEqual(["segment-and-tag", "record-an-event", "triage-open-conversations"]);
       expect(await client.getPrompt("segment-and-tag", { segment: "buyers in Krakow", tag: "VIP" })).toContain(
-        "tag_contacts",
+        'Tag the contacts who match: buyers in Krakow — with the tag "VIP".',
       );
       expect(await client.completePrompt("segment-and-tag", "tag", "vi")).toContain("VIP");
     });

@@ -68,7 +68,7 @@ describe.each(ERAS)("three replicas behind a round-robin proxy, a %s client", (e
       expect(await client.readResource("flownally://tags")).toContain(name);
       expect(
         await client.getPrompt("record-an-event", { contact: "Anna", eventType: "order.paid", details: "4827" }),
-      ).toContain("create_contact_event");
+      ).toContain('Record the event "order.paid" for contact Anna: 4827');
       expect(await client.completePrompt("segment-and-tag", "tag", "repl")).toContain(name);
     } finally {
       await client.close();
