@@ -4,7 +4,7 @@
 
 import type { z } from "zod";
 import type { FlownallyClient, HttpMethod } from "../client/http.js";
-import type { ReadableFile } from "../files/roots.js";
+import type { OpenedFile } from "../files/open.js";
 
 export const TOOLSETS = [
   "contacts",
@@ -63,8 +63,11 @@ export interface ToolContext {
   signal: AbortSignal;
   /** Sends notifications/progress when the caller asked for it; a no-op otherwise. */
   progress(progress: number, total?: number, message?: string): Promise<void>;
-  /** Real path and size of a local file under the allowed roots; refuses (ToolInputError) anything else. */
-  readableFile(path: string): Promise<ReadableFile>;
+  /**
+   * A local file under the allowed roots, opened once and checked as opened;
+   * refuses (ToolInputError) anything else. Read only this handle, then close it.
+   */
+  readableFile(path: string): Promise<OpenedFile>;
 }
 
 /** What a tool returns: data for structuredContent and, optionally, the text the model reads instead of the JSON. */
