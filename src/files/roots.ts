@@ -26,7 +26,7 @@ interface Vetted {
 export interface FileRootsOptions {
   /** The working directory, used as the root when neither the client nor the configuration names one. */
   cwd?: string;
-  /** The user's home folder; other users' homes are found beside it. */
+  /** The user's home folder (default: os.homedir()). */
   home?: string;
 }
 
@@ -139,9 +139,9 @@ async function findHomes(home: string): Promise<Homes> {
   const present = async (paths: string[]) =>
     (await Promise.all(paths.map(real))).filter((p): p is string => p !== undefined);
   const own = (await real(home)) ?? resolve(home);
-  const beside = dirname(own);
-  // Root's home sits at the top level (/root, /var/root): its parent holds nothing else of users'.
-  const parents = await present([...(parse(beside).root === beside ? [] : [beside]), "/home", "/Users"]);
+  // Where users' homes live by convention. Not simply beside ours: a service
+  // account's home (/var/lib/app) would make all of /var/lib homes.
+  const parents = await present(process.platform === "win32" ? [dirname(own)] : ["/home", "/Users"]);
   return { homes: [own, ...(await present(["/root", "/var/root"]))], parents };
 }
 

@@ -47,24 +47,26 @@ export const importContacts = defineTool({
       throw new ToolInputError("Give exactly one of filePath or csv. Nothing was sent.");
     }
     const file = args.filePath === undefined ? undefined : await ctx.readableFile(args.filePath);
-    try {
-      return await importFrom(file, args.csv ?? "", args, ctx);
-    } finally {
-      await file?.close();
+    // Closed once sent: waiting for the import needs the file no more.
+    const { check, started } = await checkAndUpload(file, args.csv ?? "", args.dryRun ?? false, ctx).finally(() =>
+      file?.close(),
+    );
+    if (!started) return { data: { dryRun: true, uploaded: false, check } };
+    const importId = (started.data as ImportStatus | undefined)?.importId;
+    if (!args.wait || typeof importId !== "string") {
+      const next = typeof importId === "string" ? { next: "poll get_import_status with this importId" } : {};
+      return { data: { ...(started.data as object), ...next, check: summary(check) } };
     }
+    const status = await waitForImport(importId, check.rows, ctx);
+    return { data: { ...status, errors: status.errors?.slice(0, MAX_ROW_ERRORS), check: summary(check) } };
   },
 });
 
 /**
- * Checks, then uploads, the opened file or the inline CSV. Both read the same
- * descriptor, and the upload sends exactly the bytes the check read.
+ * Checks the opened file or the inline CSV, then (unless a dry run) uploads it:
+ * both read the same descriptor, and the upload sends exactly the bytes the check read.
  */
-async function importFrom(
-  file: OpenedFile | undefined,
-  csv: string,
-  args: { dryRun?: boolean | undefined; wait?: boolean | undefined },
-  ctx: ToolContext,
-) {
+async function checkAndUpload(file: OpenedFile | undefined, csv: string, dryRun: boolean, ctx: ToolContext) {
   const fields = await customFields(ctx);
   let reported = 0;
   const check = await checkCsv(file ? file.read() : Readable.from([csv]), {
@@ -79,7 +81,7 @@ async function importFrom(
   }).catch((err: unknown) => {
     throw ctx.signal.aborted ? cancelled("the CSV check") : err;
   });
-  if (args.dryRun) return { data: { dryRun: true, uploaded: false, check } };
+  if (dryRun) return { check, started: undefined };
   if (check.fatal) throw new ToolInputError(`Not uploaded: ${check.fatal}. Fix the file and call again.`);
   if (check.rows === 0) throw new ToolInputError("Not uploaded: the file has a header but no data rows.");
 
@@ -92,14 +94,7 @@ async function importFrom(
       // A file that changed under the upload fails the request; say that, not "network error".
       throw file?.failure ?? err;
     });
-  const importId = (started.data as ImportStatus | undefined)?.importId;
-  if (!args.wait || typeof importId !== "string") {
-    const next = typeof importId === "string" ? { next: "poll get_import_status with this importId" } : {};
-    return { data: { ...(started.data as object), ...next, check: summary(check) } };
-  }
-
-  const status = await waitForImport(importId, check.rows, ctx);
-  return { data: { ...status, errors: status.errors?.slice(0, MAX_ROW_ERRORS), check: summary(check) } };
+  return { check, started };
 }
 
 /**
