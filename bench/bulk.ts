@@ -136,12 +136,14 @@ interface Measured {
   cpuMs: number;
   rssMb: number;
   heapMb: number;
+  /** Peak RSS growth up to the first progress report at or past `checkpointRows`. */
+  rssMbAtCheckpoint: number;
   rows: number;
   note: string | undefined;
 }
 
 /** Time and peak memory growth of one streaming check of `path`. */
-async function measure(path: string): Promise<Measured> {
+async function measure(path: string, checkpointRows = Number.POSITIVE_INFINITY): Promise<Measured> {
   (globalThis as { gc?: () => void }).gc?.();
   const base = process.memoryUsage();
   let peakRss = base.rss;
@@ -151,9 +153,15 @@ async function measure(path: string): Promise<Measured> {
     peakRss = Math.max(peakRss, m.rss);
     peakHeap = Math.max(peakHeap, m.heapUsed);
   }, 5);
+  let rssAtCheckpoint = Number.NaN;
   const cpu = process.cpuUsage();
   const start = performance.now();
-  const report = await checkCsv(createReadStream(path), { fields: [{ id: "cf_store", name: "Preferred store" }] });
+  const report = await checkCsv(createReadStream(path), {
+    fields: [{ id: "cf_store", name: "Preferred store" }],
+    onProgress: (rows) => {
+      if (rows >= checkpointRows && Number.isNaN(rssAtCheckpoint)) rssAtCheckpoint = peakRss;
+    },
+  });
   const ms = performance.now() - start;
   const { user, system } = process.cpuUsage(cpu);
   clearInterval(sample);
@@ -165,6 +173,7 @@ async function measure(path: string): Promise<Measured> {
     cpuMs: round((user + system) / 1000, 1),
     rssMb: mb(peakRss - base.rss),
     heapMb: mb(peakHeap - base.heapUsed),
+    rssMbAtCheckpoint: mb(rssAtCheckpoint - base.rss),
     rows: report.rows,
     note: report.note,
   };
@@ -207,6 +216,8 @@ export interface CsvLargeBenchResult {
   ms: number;
   cpuMs: number;
   rowsPerS: number;
+  /** Peak RSS growth over the first 2 M rows (the duplicate index is full by then), and over all of them: flat. */
+  rssGrowthMb2M: number;
   rssGrowthMb: number;
   heapGrowthMb: number;
   /** Past MAX_REMEMBERED_ROWS distinct rows, the duplicate check says how far it looked. */
@@ -226,7 +237,7 @@ export async function csvLargeBench(): Promise<CsvLargeBenchResult> {
     const started = performance.now();
     const bytes = await writeCsv(path, rows);
     const writeMs = performance.now() - started;
-    const run = await measure(path);
+    const run = await measure(path, 2_000_000);
     if (run.rows !== rows) throw new Error(`the checker saw ${run.rows} rows of ${rows}`);
     return {
       rows,
@@ -235,6 +246,7 @@ export async function csvLargeBench(): Promise<CsvLargeBenchResult> {
       ms: round(run.ms, 0),
       cpuMs: round(run.cpuMs, 0),
       rowsPerS: Math.round((rows / run.ms) * 1000),
+      rssGrowthMb2M: run.rssMbAtCheckpoint,
       rssGrowthMb: run.rssMb,
       heapGrowthMb: run.heapMb,
       duplicateNote: run.note ?? "none: every row remembered",
