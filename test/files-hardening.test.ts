@@ -151,7 +151,7 @@ describe("a file that cannot be read is a short isError, and the server goes on"
       expect(file.size).toBe(1000);
       appendFileSync(path, Buffer.alloc(500, 2));
       await expect(file.read({ maxBytes: 1000 }).toArray()).rejects.toThrow(
-        `${path} is over the 0.0 MB limit. Nothing was sent.`,
+        `${path} is larger than 1000 bytes. Nothing was sent.`,
       );
       const whole = Buffer.concat(await file.read().toArray());
       expect(whole.length).toBe(1500);
@@ -163,7 +163,7 @@ describe("a file that cannot be read is a short isError, and the server goes on"
 });
 
 describe("the CSV check: bounded memory, bounded rows, cancellable", () => {
-  it("ends a 2 GB file of zero bytes, and a header over 1 GB without a newline, at the row limit", async () => {
+  it("ends a 2 GB file of zero bytes, and a 1 GB line without a newline, at the row limit", async () => {
     const zeros = join(root, "zeros.csv");
     writeFileSync(zeros, "");
     truncateSync(zeros, 2 * 1024 ** 3); // sparse: no disk used
@@ -331,7 +331,7 @@ describe("unreadable for the server's user (EACCES), through the built binary", 
   );
 });
 
-describe("a file swapped for a symlink to outside the roots between check and read", () => {
+describe("what was checked is what is read and sent: a file swapped for a symlink, a file changed after the check", () => {
   it("never reads, checks or uploads what is outside, whichever component is swapped", {
     timeout: 60_000,
   }, async () => {

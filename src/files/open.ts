@@ -94,7 +94,7 @@ export class OpenedFile {
         throw this.fail(
           exact
             ? changed(this.shown, maxBytes)
-            : `${this.shown} is over the ${megabytes(maxBytes)} MB limit. Nothing was sent.`,
+            : `${this.shown} is larger than ${sizeText(maxBytes)}. Nothing was sent.`,
         );
       }
       yield buffer.subarray(0, bytesRead);
@@ -189,6 +189,6 @@ function reason(err: unknown): string {
   return REASONS[code] ?? (code || "unknown error");
 }
 
-function megabytes(bytes: number): string {
-  return (bytes / 1024 / 1024).toFixed(1);
+function sizeText(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${bytes} bytes` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
