@@ -470,6 +470,12 @@ describe("roots: never / or a home folder, from wherever they come", () => {
           const res = await server.call("import_contacts", { filePath: join(home, "private.csv"), dryRun: true });
           expect(res.isError).toBe(true);
           expect(textOf(res)).toMatch(why);
+          // What to change follows where the roots came from.
+          expect(textOf(res)).toMatch(
+            env.FLOWNALLY_FILE_ROOTS
+              ? /Add the folder that holds the file to FLOWNALLY_FILE_ROOTS \(the extension's Files folder setting\)/
+              : HOW_TO_ALLOW,
+          );
         } finally {
           await server.close();
         }

@@ -160,8 +160,12 @@ function inside(root: string, path: string): boolean {
 
 /** What the user can change so that a folder is allowed, given where the roots in force came from. */
 function howToAllow(source: Source): string {
+  const inline = "or pass the content inline (csv, or base64 with filename)";
   if (source === "client") return "Add the folder that holds the file as a root in the MCP client.";
-  return "Allow the folder that holds the file in FLOWNALLY_FILE_ROOTS, as a root in the MCP client, or in the extension's Files folder setting; or pass the content inline (csv, or base64 with filename).";
+  if (source === "configured") {
+    return `Add the folder that holds the file to FLOWNALLY_FILE_ROOTS (the extension's Files folder setting); ${inline}.`;
+  }
+  return `Allow the folder that holds the file in FLOWNALLY_FILE_ROOTS, as a root in the MCP client, or in the extension's Files folder setting; ${inline}.`;
 }
 
 function outside(path: string, roots: Vetted): ToolInputError {
