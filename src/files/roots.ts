@@ -23,31 +23,17 @@ interface Vetted {
   refused: string[];
 }
 
-export interface FileRootsOptions {
-  /** The working directory, used as the root when neither the client nor the configuration names one. */
-  cwd?: string;
-  /** The user's home folder (default: os.homedir()). */
-  home?: string;
-}
-
 export class FileRoots {
   private clientRoots: readonly string[] | undefined;
   private pending: Promise<void> | undefined;
-  private readonly cwd: string;
-  private readonly home: string;
+  private readonly cwd = process.cwd();
   private homes: Promise<Homes> | undefined;
 
   /**
    * `configured` is FLOWNALLY_FILE_ROOTS: undefined when unset (client roots,
    * else the working directory), `[]` for no files at all (HTTP without it).
    */
-  constructor(
-    private readonly configured: readonly string[] | undefined,
-    options: FileRootsOptions = {},
-  ) {
-    this.cwd = options.cwd ?? process.cwd();
-    this.home = options.home ?? homedir();
-  }
+  constructor(private readonly configured: readonly string[] | undefined) {}
 
   /**
    * Follows the client's roots: asks for them once the session is initialized
@@ -102,7 +88,7 @@ export class FileRoots {
       : this.configured
         ? ["configured", this.configured]
         : ["cwd", [this.cwd]];
-    this.homes ??= findHomes(this.home);
+    this.homes ??= findHomes(homedir());
     const homes = await this.homes;
     const roots: Vetted = { source, allowed: [], refused: [] };
     for (const root of named) {
