@@ -92,8 +92,8 @@ export class FileRoots {
     const homes = await this.homes;
     const roots: Vetted = { source, allowed: [], refused: [] };
     for (const root of named) {
-      const real = isAbsolute(root) ? await realpath(root).catch(() => resolve(root)) : root;
-      const why = isAbsolute(root) ? tooBroad(real, homes) : "not an absolute path";
+      const real = await realpath(root).catch(() => resolve(root));
+      const why = tooBroad(real, homes);
       if (why) roots.refused.push(`${source === "cwd" ? "the working directory " : ""}${root} (${why})`);
       else roots.allowed.push(real);
     }
@@ -149,9 +149,9 @@ function howToAllow(source: Source): string {
   const inline = "or pass the content inline (csv, or base64 with filename)";
   if (source === "client") return "Add the folder that holds the file as a root in the MCP client.";
   if (source === "configured") {
-    return `Add the folder that holds the file to FLOWNALLY_FILE_ROOTS (the extension's Files folder setting); ${inline}.`;
+    return `Add the folder that holds the file to FLOWNALLY_FILE_ROOTS (the extension's Folders for files setting); ${inline}.`;
   }
-  return `Allow the folder that holds the file in FLOWNALLY_FILE_ROOTS, as a root in the MCP client, or in the extension's Files folder setting; ${inline}.`;
+  return `Allow the folder that holds the file in FLOWNALLY_FILE_ROOTS, as a root in the MCP client, or in the extension's Folders for files setting; ${inline}.`;
 }
 
 function outside(path: string, roots: Vetted): ToolInputError {
