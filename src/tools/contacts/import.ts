@@ -86,6 +86,8 @@ async function checkAndUpload(file: OpenedFile | undefined, csv: string, dryRun:
   if (check.rows === 0) throw new ToolInputError("Not uploaded: the file has a header but no data rows.");
 
   const form = new FormData();
+  // The part carries its own name: given a filename too, FormData would copy it into a new File and lose the
+  // stream from the descriptor (the upload would be empty).
   if (file) form.append("file", file.part(check.bytes, "text/csv"));
   else form.append("file", new Blob([csv], { type: "text/csv" }), "contacts.csv");
   const started = await ctx.client
