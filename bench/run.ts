@@ -3,7 +3,7 @@
 
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
-import { csvBench, tagBench } from "./bulk.js";
+import { csvBench, csvLargeBench, tagBench } from "./bulk.js";
 import { coldStartBench } from "./cold-start.js";
 import { httpLoadBench } from "./http-load.js";
 import { latencyBench } from "./latency.js";
@@ -41,7 +41,7 @@ const started = Date.now();
 const cold = await coldStartBench(Number(process.env.BENCH_COLD_RUNS ?? 20));
 const latency = await latencyBench(Number(process.env.BENCH_CALLS ?? 500));
 const tokens = tokensBench();
-const bulk = { tagBench: await tagBench(), csvBench: await csvBench() };
+const bulk = { tagBench: await tagBench(), csvBench: await csvBench(), csvLargeBench: await csvLargeBench() };
 const httpLoad = { httpLoadBench: await httpLoadBench() };
 
 const results = {

@@ -101,7 +101,7 @@ Environment:
   FLOWNALLY_MAX_RETRIES     Retries after the first attempt, for reads and idempotent writes (default 2)
   FLOWNALLY_RETRY_DEADLINE_MS  No retry past this many ms from the first attempt (default 60000)
   FLOWNALLY_MAX_CONCURRENCY Requests in flight to the API at once (default 16)
-  FLOWNALLY_FILE_ROOTS      Folders files may be read from, separated by "${delimiter}" (default: the client's roots, else the working directory; over HTTP none)
+  FLOWNALLY_FILE_ROOTS      Folders files may be read from, separated by "${delimiter}" (default: the client's roots, else the working directory unless it is / or a home folder; over HTTP none)
   FLOWNALLY_MCP_TOKEN       HTTP: token clients must present when the server acts with its own FLOWNALLY_API_KEY
   FLOWNALLY_ALLOWED_HOSTS   HTTP: extra Host values to accept, comma-separated (name, or name:port)
   FLOWNALLY_ALLOWED_ORIGINS HTTP: extra Origin values to accept, comma-separated

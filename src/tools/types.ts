@@ -6,7 +6,7 @@
 
 import type { z } from "zod";
 import type { FlownallyClient, HttpMethod } from "../client/http.js";
-import type { ReadableFile } from "../files/roots.js";
+import type { OpenedFile } from "../files/open.js";
 import { EVERY_TOOL, type Profile, pointsAtTools, render, type Text } from "../pointers.js";
 import type { ArgRef, RefKind } from "../refs.js";
 import type { Check } from "../workspace/checks.js";
@@ -71,8 +71,11 @@ export interface ToolContext {
   trace?: string;
   /** Sends notifications/progress when the caller asked for it; a no-op otherwise. */
   progress(progress: number, total?: number, message?: string): Promise<void>;
-  /** Real path and size of a local file under the allowed roots; refuses (ToolInputError) anything else. */
-  readableFile(path: string): Promise<ReadableFile>;
+  /**
+   * A local file under the allowed roots, opened once and checked as opened;
+   * refuses (ToolInputError) anything else. Read only this handle, then close it.
+   */
+  readableFile(path: string): Promise<OpenedFile>;
   /** What this server serves: texts (errors included) name only those tools. */
   profile: Profile;
 }

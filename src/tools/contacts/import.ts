@@ -1,8 +1,6 @@
 // import_contacts: checks a CSV locally (streaming), uploads it as multipart,
 // and optionally waits for the background import with progress notifications.
 
-import { createReadStream, openAsBlob } from "node:fs";
-import { basename } from "node:path";
 import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import * as z from "zod";
@@ -10,6 +8,7 @@ import { APIUserAbortError } from "../../client/errors.js";
 import { apiPath } from "../../client/path.js";
 import { type ImportStatus, importStatusShape, readShape } from "../../client/shapes.js";
 import { type CsvReport, checkCsv, type FieldRef } from "../../files/csv-check.js";
+import type { OpenedFile } from "../../files/open.js";
 import { ToolInputError } from "../../refusal.js";
 import { fieldKey } from "../../workspace/names.js";
 import { CREATE, defineTool, type ToolContext } from "../types.js";
@@ -39,36 +38,62 @@ export const importContacts = defineTool({
       throw new ToolInputError("Give exactly one of filePath or csv. Nothing was sent.");
     }
     const file = args.filePath === undefined ? undefined : await ctx.readableFile(args.filePath);
-    const open = (): Readable => (file ? createReadStream(file.path) : Readable.from([args.csv ?? ""]));
-
-    const check = await checkCsv(open(), { fields: await customFields(ctx) });
-    if (args.dryRun) return { data: { dryRun: true, uploaded: false, check } };
-    if (check.fatal) throw new ToolInputError(`Not uploaded: ${check.fatal}. Fix the file and call again.`);
-    if (check.rows === 0) throw new ToolInputError("Not uploaded: the file has a header but no data rows.");
-
-    // Streamed from disk by undici: openAsBlob does not read the file into memory.
-    const blob = file
-      ? await openAsBlob(file.path, { type: "text/csv" })
-      : new Blob([args.csv ?? ""], { type: "text/csv" });
-    const multipart = [{ name: "file", value: blob, filename: file ? basename(file.path) : "contacts.csv" }];
-    const started = await ctx.client.request({
-      method: "POST",
-      path: "/contacts/import",
-      multipart,
-      signal: ctx.signal,
-    });
+    // Closed once sent: waiting for the import needs the file no more.
+    const { check, started } = await checkAndUpload(file, args.csv ?? "", args.dryRun ?? false, ctx).finally(() =>
+      file?.close(),
+    );
+    if (!started) return { data: { dryRun: true, uploaded: false, check } };
     const importId = importStatusShape.safeParse(started.data).data?.importId;
     if (!args.wait || typeof importId !== "string") {
       const next = typeof importId === "string" ? { next: "poll get_import_status with this importId" } : {};
       return { data: { ...(started.data as object), ...next, check: summary(check) } };
     }
-
     const status = await waitForImport(importId, check.rows, ctx);
     return { data: { ...status, errors: status.errors?.slice(0, MAX_ROW_ERRORS), check: summary(check) } };
   },
 });
 
-/** Polls GET /contacts/imports/{id} until completed or failed, backing off from 250 ms, at most 5 minutes. */
+/**
+ * Checks the opened file or the inline CSV, then (unless a dry run) uploads it:
+ * both read the same descriptor, and the upload sends exactly the bytes the check read.
+ */
+async function checkAndUpload(file: OpenedFile | undefined, csv: string, dryRun: boolean, ctx: ToolContext) {
+  const fields = await customFields(ctx);
+  let reported = 0;
+  const check = await checkCsv(file ? file.read() : Readable.from([csv]), {
+    fields,
+    signal: ctx.signal,
+    // A client may give up on a quiet call, and a large file takes a while. Progress
+    // counts rows, which must only increase: checked rows, then (waiting) imported ones.
+    onProgress: (rows) => {
+      if (rows > reported) ctx.progress(rows, undefined, `checked ${rows} rows`).catch(() => {});
+      reported = rows;
+    },
+  }).catch((err: unknown) => {
+    throw ctx.signal.aborted ? cancelled("the CSV check") : err;
+  });
+  if (dryRun) return { check, started: undefined };
+  if (check.fatal) throw new ToolInputError(`Not uploaded: ${check.fatal}. Fix the file and call again.`);
+  if (check.rows === 0) throw new ToolInputError("Not uploaded: the file has a header but no data rows.");
+
+  // The file's part carries its own name: given a filename too, FormData would copy it into a new File and
+  // lose the stream from the descriptor (the upload would be empty).
+  const multipart = file
+    ? [{ name: "file", value: file.part(check.bytes, "text/csv") }]
+    : [{ name: "file", value: new Blob([csv], { type: "text/csv" }), filename: "contacts.csv" }];
+  const started = await ctx.client
+    .request({ method: "POST", path: "/contacts/import", multipart, signal: ctx.signal })
+    .catch((err: unknown) => {
+      // A file that changed under the upload fails the request; say that, not "network error".
+      throw file?.failure ?? err;
+    });
+  return { check, started };
+}
+
+/**
+ * Polls GET /contacts/imports/{id} until completed or failed, backing off from
+ * 250 ms, at most 5 minutes. Progress goes on from the rows checked before.
+ */
 async function waitForImport(
   id: string,
   expectedRows: number,
@@ -89,7 +114,11 @@ async function waitForImport(
     );
     const done = (status.successCount ?? 0) + (status.failedCount ?? 0);
     const total = status.totalRows || expectedRows;
-    await ctx.progress(done, total, `import ${status.status ?? "pending"}: ${done}/${total} rows`);
+    await ctx.progress(
+      expectedRows + done,
+      expectedRows + total,
+      `import ${status.status ?? "pending"}: ${done}/${total} rows`,
+    );
     const waitedMs = Date.now() - started;
     if (status.status === "completed" || status.status === "failed") return { ...status, waitedMs };
     if (waitedMs + delay > WAIT_BUDGET_MS) {
@@ -125,14 +154,18 @@ async function customFields(ctx: ToolContext): Promise<FieldRef[]> {
 
 /** The local check, without repeating what the API's own row errors will say. */
 function summary(check: CsvReport) {
-  const { rows, validRows, invalidRows, emptyRows, duplicateRows, unknownColumns, issueCount } = check;
-  return { rows, validRows, invalidRows, emptyRows, duplicateRows, unknownColumns, issueCount };
+  const { rows, validRows, invalidRows, emptyRows, duplicateRows, unknownColumns, issueCount, note } = check;
+  return { rows, validRows, invalidRows, emptyRows, duplicateRows, unknownColumns, issueCount, ...(note && { note }) };
 }
 
 async function pause(ms: number, signal: AbortSignal): Promise<void> {
   try {
     await sleep(ms, undefined, { signal });
   } catch {
-    throw new APIUserAbortError("cancelled while waiting for the import");
+    throw cancelled("waiting for the import");
   }
+}
+
+function cancelled(during: string): APIUserAbortError {
+  return new APIUserAbortError(`cancelled during ${during}`);
 }
