@@ -29,7 +29,8 @@ async function generateListing() {
     await build({
       stdin: {
         contents: `import { allTools } from "./src/tools/index.js";
-import { indexEntry, listedTool } from "./src/tools/registry.js";
+import { listedTool } from "./src/tools/registry.js";
+import { indexEntry } from "./src/tools/selection.js";
 export const precomputed = {
   listing: Object.fromEntries(allTools.map((t) => [t.name, listedTool(t)])),
   index: allTools.map(indexEntry),

@@ -5,7 +5,7 @@
 // Run from source (tests, tsx) this is undefined and the catalogue is loaded.
 
 import type { Tool as ListedTool } from "@modelcontextprotocol/server";
-import type { Selectable } from "./registry.js";
+import type { Selectable } from "./selection.js";
 
 export interface Precomputed {
   /** Every tool's tools/list entry, by name. */
