@@ -12,6 +12,18 @@ export interface Precomputed {
   listing: Readonly<Record<string, ListedTool>>;
   /** Every tool, in catalogue order, as selectTools() reads it. */
   index: readonly Selectable[];
+  /** How the server answers the opening of a 2025-era session, captured from it (transports/stdio-front.ts). */
+  opening: Opening;
+}
+
+/** A server's answers to an opening that depend on nothing but the configuration's sandbox switch. */
+export interface Opening {
+  /** initialize's result but its protocolVersion, for a configuration that is not the sandbox. */
+  initialize: Readonly<Record<string, unknown>>;
+  /** The 2025-era revisions initialize settles on, newest first: the asked one if listed, else the first. */
+  versions: readonly string[];
+  /** The answers to resources/list, resources/templates/list and prompts/list. */
+  lists: Readonly<Record<string, unknown>>;
 }
 
 export const PRECOMPUTED: Precomputed | undefined = undefined;

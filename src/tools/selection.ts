@@ -5,8 +5,10 @@
 
 import type { Tool as ListedTool } from "@modelcontextprotocol/server";
 import { EVERY_TOOL, type Profile, profileOf, render } from "../pointers.js";
+import { nearest } from "../workspace/similarity.js";
 import { PRECOMPUTED } from "./listing.js";
-import type { Hints, Tool, Toolset } from "./types.js";
+import type { Toolset } from "./toolsets.js";
+import type { Hints, Tool } from "./types.js";
 
 export interface ToolSelection {
   toolsets: readonly Toolset[] | "all";
@@ -75,4 +77,19 @@ export function forProfile(listed: ListedTool, texts: Tool["texts"], profile: Pr
     ...(texts.description !== undefined && { description: render(texts.description, profile) }),
     inputSchema: { ...listed.inputSchema, properties: properties as ListedTool["inputSchema"]["properties"] },
   };
+}
+
+/**
+ * Why `--tools`/`--exclude-tools` names no tool, if it does not: a typo there
+ * would silently serve another set of tools than the user meant.
+ */
+export function unknownToolNames(names: readonly string[], known: readonly string[]): string | undefined {
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length === 0) return undefined;
+  return unknown
+    .map((name) => {
+      const close = nearest(name, known);
+      return `no tool named ${name}${close.length ? ` (did you mean ${close.join(", ")}?)` : ""}`;
+    })
+    .join("; ");
 }
