@@ -14,14 +14,14 @@ import { newIdempotencyKey } from "../client/http.js";
 import { fillPath, pathParams } from "../client/path.js";
 import type { QueryValue } from "../client/query.js";
 import { FileRoots } from "../files/roots.js";
-import { EVERY_TOOL, type Profile, profileOf, render } from "../pointers.js";
+import { EVERY_TOOL, type Profile, profileOf } from "../pointers.js";
 import { parseArguments } from "./arguments.js";
 import { loadCatalogue } from "./catalogue.js";
 import { describeFailure } from "./errors.js";
 import { PRECOMPUTED } from "./listing.js";
 import { successResult } from "./result.js";
-import { forProfile, precomputedSelection, type Selectable, selectTools, type ToolSelection } from "./selection.js";
-import type { Hints, Tool, ToolContext, ToolOutput, Toolset } from "./types.js";
+import { forProfile, precomputedSelection, selectTools, type ToolSelection } from "./selection.js";
+import type { Tool, ToolContext, ToolOutput } from "./types.js";
 
 export { parseArguments } from "./arguments.js";
 

@@ -51,31 +51,37 @@ export function serveFront(options: FrontOptions): void {
     options.handover({ reader, replay, answered });
   };
 
-  const onLine = (line: string): void => {
-    // Read while the SDK loads: the SDK reads it after the rest.
-    if (handedOver) return void replay.push(line);
+  /** Answers `line` when it is part of the opening; false when the SDK must. */
+  const answeredHere = (line: string): boolean => {
     const message = parse(line);
     const method = message?.method;
-    if (!message || method === undefined || message.params?._meta?.[ERA_CLAIM] !== undefined) return handOver(line);
+    if (!message || method === undefined || message.params?._meta?.[ERA_CLAIM] !== undefined) return false;
     if (!opened) {
       const requested = message.params?.protocolVersion;
-      if (method !== "initialize" || message.id === undefined || typeof requested !== "string") return handOver(line);
+      if (method !== "initialize" || message.id === undefined || typeof requested !== "string") return false;
       // As the SDK settles it: the version asked for when it speaks it, else its newest 2025-era one.
       const protocolVersion = opening.versions.includes(requested) ? requested : opening.versions[0];
       answer(message.id, { ...opening.initialize, protocolVersion });
       answered.push(message.id);
       replay.push(line);
       opened = true;
-      return;
+      return true;
     }
     if (method === "notifications/initialized" && message.id === undefined) {
       replay.push(line);
-      return;
+      return true;
     }
     const result = method === "ping" ? {} : answers[method];
     // A page other than the first is the SDK's to answer (none of these lists pages today).
-    if (result === undefined || message.id === undefined || message.params?.cursor !== undefined) return handOver(line);
+    if (result === undefined || message.id === undefined || message.params?.cursor !== undefined) return false;
     answer(message.id, result);
+    return true;
+  };
+
+  const onLine = (line: string): void => {
+    // Read while the SDK loads: the SDK reads it after the rest.
+    if (handedOver) replay.push(line);
+    else if (!answeredHere(line)) handOver(line);
   };
 
   const reader: LineReader = new LineReader({
