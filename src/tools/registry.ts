@@ -223,7 +223,7 @@ export async function callTool(
     options.afterSuccess?.(tool, args, output);
     return successResult(tool, args, output, options.maxResultTokens);
   } catch (err) {
-    return failure(describeFailure(err, tool, args, served.profile));
+    return failure(describeFailure(err, tool, args, served.profile, ctx.trace));
   }
 }
 
