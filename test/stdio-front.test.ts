@@ -4,7 +4,8 @@
 // or repeating a message.
 
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { InMemoryTransport, type JSONRPCMessage } from "@modelcontextprotocol/server";
+import { InMemoryTransport, type JSONRPCMessage, type Transport } from "@modelcontextprotocol/server";
+import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import { afterEach, describe, expect, it } from "vitest";
 import { clientFromConfig } from "../src/client/config.js";
 import { parseCli } from "../src/config.js";
@@ -83,6 +84,49 @@ async function inProcess(args: string[], requests: readonly Request[]): Promise<
   return results;
 }
 
+/** A 2026-era request's _meta envelope. */
+const envelope = {
+  "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+  "io.modelcontextprotocol/clientInfo": { name: "front", version: "1" },
+  "io.modelcontextprotocol/clientCapabilities": {},
+};
+
+/** A 2026-era client's first requests, each carrying the envelope. */
+const modernOpening: Request[] = [
+  "tools/list",
+  "resources/list",
+  "resources/templates/list",
+  "prompts/list",
+  "server/discover",
+].map((method, i) => ({ id: 10 + i, method, params: { _meta: envelope } }));
+
+/** The same 2026-era requests answered through the SDK's own stdio entry, in process. */
+async function modernInProcess(args: string[], requests: readonly Request[]): Promise<Map<number, unknown>> {
+  const command = parseCli(args, ENV);
+  if (command.kind !== "serve") throw new Error("unexpected CLI result");
+  const config = command.config;
+  const client = clientFromConfig(config);
+  const results = new Map<number, unknown>();
+  const wire: Transport = {
+    start: async () => {},
+    close: async () => {},
+    send: async (message) => {
+      if ("id" in message && "result" in message) results.set(Number(message.id), message.result);
+    },
+  };
+  const handle = serveStdio(({ era }) => createServer(config, { client, changes: { kind: "connection", era } }), {
+    transport: wire,
+  });
+  await until(() => wire.onmessage !== undefined);
+  for (const request of requests) {
+    wire.onmessage?.({ jsonrpc: "2.0", ...request } as JSONRPCMessage);
+    await until(() => results.has(request.id));
+  }
+  await handle.close();
+  await client.close();
+  return results;
+}
+
 describe("the stdio front door", () => {
   const configs = [[], ["--toolsets", "all"], ["--read-only"], ["--toolsets", "tags", "--tools", "get_contact"]].map(
     (args) => ({ args }),
@@ -102,6 +146,36 @@ describe("the stdio front door", () => {
         );
       }
       front.child.kill("SIGKILL");
+    }
+  });
+
+  it.each(configs)("answers a 2026-era client's first requests as the server does, for $args", async ({ args }) => {
+    const expected = await modernInProcess(args, modernOpening);
+    const front = binary(args);
+    front.send(modernOpening);
+    await until(() => modernOpening.every((r) => front.byId(r.id).length === 1));
+    for (const request of modernOpening) {
+      expect(front.byId(request.id)[0]?.result, `${request.method} (${args.join(" ")})`).toEqual(
+        expected.get(request.id),
+      );
+    }
+  });
+
+  it("hands a 2026-era call over with the request that opened the connection, answering it once", async () => {
+    const api = await startLoopback();
+    try {
+      api.respond((req, res) => json(res, 200, { id: req.path.split("/").pop(), name: "Anna" }));
+      const front = binary([], { FLOWNALLY_API_KEY: "front-key", FLOWNALLY_BASE_URL: api.baseUrl });
+      front.send([
+        { id: 1, method: "tools/list", params: { _meta: envelope } },
+        { id: 2, method: "tools/call", params: { name: "get_contact", arguments: { id: "con_9" }, _meta: envelope } },
+      ]);
+      await until(() => front.byId(2).length === 1);
+      expect(front.byId(1)).toHaveLength(1);
+      expect(JSON.stringify(front.byId(2)[0]?.result)).toContain("con_9");
+      expect(api.requests.map((r) => r.path)).toContain("/contacts/con_9");
+    } finally {
+      await api.close();
     }
   });
 

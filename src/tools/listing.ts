@@ -24,6 +24,13 @@ export interface Opening {
   versions: readonly string[];
   /** The answers to resources/list, resources/templates/list and prompts/list. */
   lists: Readonly<Record<string, unknown>>;
+  /** The 2026-07-28 era, whose every request carries its revision and needs no initialize. */
+  modern: {
+    /** The revisions a request may claim to be answered here. */
+    revisions: readonly string[];
+    /** The answers, by method (server/discover, the lists); tools/list's without its tools. */
+    answers: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  };
 }
 
 export const PRECOMPUTED: Precomputed | undefined = undefined;

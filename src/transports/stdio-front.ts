@@ -1,10 +1,11 @@
-// The front door of a stdio connection: answers the opening a 2025-era client
-// sends — initialize, then the lists it asks for at once (tools, resources,
-// resource templates, prompts) and ping — from answers the build captured
-// from the real server (scripts/build.mjs), without loading the MCP SDK. The
-// first message it does not answer (a call, a read, a 2026-era request) hands
-// the connection to the SDK with everything read so far, to be read again; the
-// SDK's answer to the replayed initialize is dropped, having been given once.
+// The front door of a stdio connection: answers the opening a client sends — a
+// 2025-era initialize, then the lists it asks for at once (tools, resources,
+// resource templates, prompts) and ping; or a 2026-era client's first requests
+// (the same lists, server/discover) — from answers the build captured from
+// the real server (scripts/capture-opening.ts), without loading the MCP SDK. The
+// first message it does not answer (a call, a read) hands the connection to the
+// SDK with the opening message and everything read since, to be read again;
+// the SDK's answer to the replayed opening is dropped, having been given once.
 // So a server that is connected but never called starts and stays small.
 
 import type { Tool as ListedTool, RequestId } from "@modelcontextprotocol/server";
@@ -36,10 +37,15 @@ export function serveFront(options: FrontOptions): void {
   const { opening } = options;
   const replay: string[] = [];
   const answered: RequestId[] = [];
-  let opened = false;
+  /** The era the opening settled; undefined before it. */
+  let era: "legacy" | "modern" | undefined;
   let handedOver = false;
 
   const answers: Readonly<Record<string, unknown>> = { ...opening.lists, "tools/list": { tools: options.tools } };
+  const modernAnswers: Readonly<Record<string, unknown>> = {
+    ...opening.modern.answers,
+    "tools/list": { tools: options.tools, ...opening.modern.answers["tools/list"] },
+  };
 
   const answer = (id: RequestId, result: unknown): void => {
     void reader.write(`${JSON.stringify({ jsonrpc: "2.0", id, result })}\n`);
@@ -55,27 +61,47 @@ export function serveFront(options: FrontOptions): void {
   const answeredHere = (line: string): boolean => {
     const message = parse(line);
     const method = message?.method;
-    if (!message || method === undefined || message.params?._meta?.[ERA_CLAIM] !== undefined) return false;
-    if (!opened) {
+    if (!message || method === undefined) return false;
+    const claim = message.params?._meta?.[ERA_CLAIM];
+    if (claim !== undefined) return era !== "legacy" && answeredModern(message, method, claim, line);
+    if (era === undefined) {
       const requested = message.params?.protocolVersion;
       if (method !== "initialize" || message.id === undefined || typeof requested !== "string") return false;
       // As the SDK settles it: the version asked for when it speaks it, else its newest 2025-era one.
       const protocolVersion = opening.versions.includes(requested) ? requested : opening.versions[0];
       answer(message.id, { ...opening.initialize, protocolVersion });
-      answered.push(message.id);
-      replay.push(line);
-      opened = true;
+      opens(message.id, line, "legacy");
       return true;
     }
+    if (era === "modern") return false;
     if (method === "notifications/initialized" && message.id === undefined) {
       replay.push(line);
       return true;
     }
-    const result = method === "ping" ? {} : answers[method];
+    return answeredFrom(answers, message, method);
+  };
+
+  /** A 2026-era request: each carries its revision; the first one pins the connection's era for the SDK. */
+  const answeredModern = (message: Message, method: string, claim: unknown, line: string): boolean => {
+    if (typeof claim !== "string" || !opening.modern.revisions.includes(claim)) return false;
+    if (!answeredFrom(modernAnswers, message, method)) return false;
+    if (era === undefined && message.id !== undefined) opens(message.id, line, "modern");
+    return true;
+  };
+
+  const answeredFrom = (from: Readonly<Record<string, unknown>>, message: Message, method: string): boolean => {
+    const result = method === "ping" && era === "legacy" ? {} : from[method];
     // A page other than the first is the SDK's to answer (none of these lists pages today).
     if (result === undefined || message.id === undefined || message.params?.cursor !== undefined) return false;
     answer(message.id, result);
     return true;
+  };
+
+  /** The opening message: the SDK reads it again on the hand-over (it settles the era there too), its answer dropped. */
+  const opens = (id: RequestId, line: string, settled: "legacy" | "modern"): void => {
+    answered.push(id);
+    replay.push(line);
+    era = settled;
   };
 
   const onLine = (line: string): void => {
