@@ -312,6 +312,18 @@ describe("what is sent (loopback)", () => {
     expect(api.requests.filter((r) => r.path === "/contacts")).toHaveLength(1);
   });
 
+  it("refuses a contact with neither a name nor a phone before anything, even a field listing, is sent", async () => {
+    api.respond((_req, res) => json(res, 200, { customFields: [] }));
+    for (const args of [{}, { customFields: { "Preferred store": "Krakow" } }]) {
+      const result = await direct.call("create_contact", args);
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toBe(
+        "Invalid arguments — arguments: give name or phone (a contact needs one to be found or messaged). Nothing was sent.",
+      );
+    }
+    expect(api.requests).toEqual([]);
+  });
+
   it("looks definitions up once and reuses them, sending nothing for a bad payload", async () => {
     api.respond((req, res) => {
       if (req.path === "/event-types") {

@@ -11,14 +11,19 @@ import type { Tool } from "./types.js";
 type Parsed = { ok: true; args: Record<string, unknown> } | { ok: false; message: string };
 
 /** Validates arguments against a definition's zod schema, after coercing text to what the schema wants. */
-export function parseArguments(tool: Pick<Tool, "input">, rawArgs: Record<string, unknown>): Parsed {
+export function parseArguments(tool: Pick<Tool, "input" | "oneOf">, rawArgs: Record<string, unknown>): Parsed {
   const proto = protoKeyIn(rawArgs, []);
   if (proto) return { ok: false, message: describeInvalidArguments(new z.ZodError([proto])) };
   const parsed = z.object(tool.input).strict().safeParse(coerceArguments(tool.input, rawArgs));
-  return parsed.success
-    ? { ok: true, args: parsed.data }
-    : { ok: false, message: describeInvalidArguments(parsed.error) };
+  if (!parsed.success) return { ok: false, message: describeInvalidArguments(parsed.error) };
+  const missing = tool.oneOf && !tool.oneOf.args.some((name) => given(parsed.data[name]));
+  if (!missing || !tool.oneOf) return { ok: true, args: parsed.data };
+  const { args, why } = tool.oneOf;
+  const issue = { code: "custom" as const, path: [], message: `give ${args.join(" or ")} (${why})`, input: rawArgs };
+  return { ok: false, message: describeInvalidArguments(new z.ZodError([issue])) };
 }
+
+const given = (value: unknown): boolean => typeof value === "string" && value.trim() !== "";
 
 /** Each top-level text argument whose schema wants something else, converted when it is plainly that. */
 function coerceArguments(input: z.ZodRawShape, args: Record<string, unknown>): Record<string, unknown> {

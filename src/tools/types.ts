@@ -97,6 +97,8 @@ export interface ToolSpec<S extends z.ZodRawShape> {
   query?: readonly (keyof S & string)[];
   /** Send an Idempotency-Key (the caller's `idempotencyKey` argument, or a generated one) so retries are safe. */
   idempotencyKey?: boolean;
+  /** Arguments of which at least one must be given and not blank, and why; checked with the schema, before any request. */
+  oneOf?: { args: readonly (keyof S & string)[]; why: string };
   /** Checks made before sending, in order, after names are resolved (workspace/checks.ts). */
   checks?: readonly Check[];
   /**
@@ -117,7 +119,7 @@ export interface ToolTexts {
 }
 
 /** A definition with its argument types erased, as the registrar holds it. */
-export interface Tool extends Omit<ToolSpec<z.ZodRawShape>, "run" | "query" | "description"> {
+export interface Tool extends Omit<ToolSpec<z.ZodRawShape>, "run" | "query" | "description" | "oneOf"> {
   /** The description with every tool served. */
   description: string;
   /** What changes with the profile; absent when nothing does. */
@@ -125,6 +127,7 @@ export interface Tool extends Omit<ToolSpec<z.ZodRawShape>, "run" | "query" | "d
   /** The arguments that refer to something, from their schemas. */
   refs: readonly ArgRef[];
   query?: readonly string[];
+  oneOf?: { args: readonly string[]; why: string };
   run?: (args: Record<string, unknown>, ctx: ToolContext) => Promise<ToolOutput>;
 }
 

@@ -1,7 +1,6 @@
 // Checks made before sending, which a definition lists by name (`checks`):
-// an event's payload against its type's payloadSchema, a date field's value,
-// arguments that must not all be missing. A failed check is a ToolInputError:
-// nothing reaches the API.
+// an event's payload against its type's payloadSchema, a date field's value.
+// A failed check is a ToolInputError: nothing reaches the API.
 
 import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
 import { DATE_RULE, dateProblem } from "../formats.js";
@@ -46,14 +45,6 @@ export function dateFieldValues(arg: string): Check {
     const values = args[arg];
     if (values && typeof values === "object") await checkFieldValues(workspace, arg, values as Record<string, unknown>);
     return args;
-  };
-}
-
-/** At least one of `names` is given and not blank: `why` says what it is for. */
-export function oneOf(names: readonly string[], why: string): Check {
-  return async (args) => {
-    if (names.some((n) => typeof args[n] === "string" && args[n].trim() !== "")) return args;
-    throw new ToolInputError(`Give ${names.join(" or ")}: ${why}. Nothing was sent.`);
   };
 }
 

@@ -2,7 +2,7 @@
 
 import * as z from "zod";
 import { point } from "../../pointers.js";
-import { dateFieldValue, dateFieldValues, oneOf } from "../../workspace/index.js";
+import { dateFieldValue, dateFieldValues } from "../../workspace/index.js";
 import { contactId, nonBlank, paging, phone, ref, refKeys, refList, rfc3339, tagId } from "../params.js";
 import { CREATE, DESTRUCTIVE, defineTool, READ, UPDATE } from "../types.js";
 
@@ -53,7 +53,8 @@ export const contactTools = [
       customFields: customFieldValues,
     },
     // The reference makes every attribute optional; a contact with neither a name nor a phone is nobody.
-    checks: [oneOf(["name", "phone"], "a contact needs one to be found or messaged"), dateFieldValues("customFields")],
+    oneOf: { args: ["name", "phone"], why: "a contact needs one to be found or messaged" },
+    checks: [dateFieldValues("customFields")],
     hints: CREATE,
   }),
   defineTool({
