@@ -12,6 +12,7 @@ import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { buildViews, viewsLocation } from "./build-views.mjs";
 import { writeNotices } from "./notices.mjs";
 
 const LISTING = resolve("src/tools/listing.ts");
@@ -80,7 +81,7 @@ const { metafile } = await build({
   platform: "node",
   target: "node20",
   minify: true,
-  plugins: [precomputedListing],
+  plugins: [precomputedListing, viewsLocation],
   sourcemap: false,
   legalComments: "none",
   // Which packages it bundles, for their licences (writeNotices below).
@@ -88,6 +89,8 @@ const { metafile } = await build({
   logLevel: "warning",
 });
 await writeNotices(metafile, "dist/THIRD_PARTY_LICENSES.txt");
+// The MCP App views (dist/views/*.html), read by the server on first use.
+await buildViews();
 
 // cli-entry.mjs wraps the bundle in a function: a hashbang line there would be a syntax error.
 const bundle = (await readFile("dist/server.cjs", "utf8")).replace(/^#!.*\n/, "");
