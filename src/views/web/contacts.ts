@@ -155,7 +155,8 @@ startView("flownally-contacts", (bridge) => {
           remove,
         })
         .catch(() => {});
-      await load(state.current, false);
+      // Read again, counted: the change may take contacts into or out of the filters.
+      await load(state.current, true);
       state.message = banner("ok", `${said}.`);
       render();
     },

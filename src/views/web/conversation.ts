@@ -156,23 +156,42 @@ function replyBox(thread: Thread, sending: boolean, actions: Actions) {
     { "aria-label": "Template" },
     thread.templates.map((t, i) => h("option", { value: String(i) }, `${t.name} (${t.language})`)),
   );
-  const preview = h("p", { class: "muted preview" }, thread.templates[0]?.body ?? "");
-  select.addEventListener("change", () => show(preview, chosen(thread.templates, select.value)?.body ?? ""));
+  const preview = h("p", { class: "muted preview" });
+  const inputs = h("div", { class: "bar" });
+  const pick = () => {
+    const body = chosen(thread.templates, select.value)?.body ?? "";
+    show(preview, body);
+    show(
+      inputs,
+      placeholders(body).map((n) => h("input", { "aria-label": `Parameter ${n}`, placeholder: `{{${n}}}` })),
+    );
+  };
+  select.addEventListener("change", pick);
+  pick();
   const send = () => {
     const template = chosen(thread.templates, select.value);
-    if (template) {
-      void actions.send(
-        { type: "template", template: { name: template.name, language: template.language } },
-        `the template ${template.name}`,
-      );
-    }
+    if (!template) return;
+    const values = [...inputs.querySelectorAll("input")].map((i) => ({ type: "text", text: i.value }));
+    const components = values.length ? [{ type: "body", parameters: values }] : undefined;
+    void actions.send(
+      {
+        type: "template",
+        template: { name: template.name, language: template.language, ...(components && { components }) },
+      },
+      `the template ${template.name}`,
+    );
   };
   return h(
     "div",
     { class: "reply" },
-    h("div", {}, select, preview),
+    h("div", {}, select, preview, inputs),
     h("button", { class: "primary", disabled: sending, onclick: send }, sending ? "Sending…" : "Send template"),
   );
+}
+
+/** The numbered parameters a template body has ({{1}}, {{2}}…), in order. */
+function placeholders(body: string): number[] {
+  return [...new Set([...body.matchAll(/\{\{(\d+)\}\}/g)].map((m) => Number(m[1])))].sort((a, b) => a - b);
 }
 
 function chosen(templates: readonly Template[], index: string): Template | undefined {

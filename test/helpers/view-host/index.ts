@@ -165,6 +165,11 @@ export class ViewHost {
     return tool;
   }
 
+  /** A blank page of the same browser. */
+  page(): Promise<Page> {
+    return this.browser.newPage();
+  }
+
   /** Calls `tool` with `args`, then shows the view its tools/list entry names, with that call and result. */
   async show(tool: string, args: Record<string, unknown>, options: ShowOptions = {}): Promise<Shown> {
     const result = (await this.mcp.client.callTool({ name: tool, arguments: args })) as CallToolResult;
