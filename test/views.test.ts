@@ -320,6 +320,23 @@ describe.skipIf(!hasChromium && !process.env.CI)("views in a real host", () => {
   );
 
   it(
+    "follows a host that sends its theme without CSS variables, by its own colours for each",
+    async () => {
+      const shown = await host.show("get_contact", { id: ANNA }, { variables: false });
+      await shown.view.getByText("Preferred store").waitFor();
+      const light = String(await shown.frame().evaluate(BACKGROUND));
+      expect(light).not.toBe(THEMES.light["--color-background-primary"]);
+      await shown.setTheme("dark");
+      await shown.view.locator('html[data-theme="dark"]').waitFor({ state: "attached" });
+      const dark = String(await shown.frame().evaluate(BACKGROUND));
+      // The view's own light and dark colours: dark is darker.
+      expect(luminance(dark)).toBeLessThan(luminance(light) / 2);
+      await shown.close();
+    },
+    TIMEOUT,
+  );
+
+  it(
     "goes fullscreen through the host where the host offers it",
     async () => {
       const shown = await host.show("get_contact", { id: ANNA });
@@ -361,6 +378,12 @@ describe.skipIf(!hasChromium && !process.env.CI)("views in a real host", () => {
     TIMEOUT,
   );
 });
+
+/** The relative luminance of a computed `rgb(r, g, b)` colour, 0 (black) to 1 (white). */
+function luminance(rgb: string): number {
+  const [r = 0, g = 0, b = 0] = (rgb.match(/\d+/g) ?? []).map(Number);
+  return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+}
 
 describe.skipIf(!hasChromium && !process.env.CI)("views through a 2026-era host", () => {
   let workspace: Sandbox;

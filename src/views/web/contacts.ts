@@ -357,7 +357,7 @@ function table(state: State, actions: Actions) {
                 r.name || h("span", { class: "muted mono" }, r.id),
                 r.archived ? chip("archived") : null,
               ),
-              h("td", { class: "num nowrap" }, r.phone ?? r.email ?? ""),
+              h("td", { class: "num nowrap" }, r.phone ?? ""),
               h(
                 "td",
                 {},

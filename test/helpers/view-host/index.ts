@@ -104,6 +104,8 @@ export async function connectMcp(era: EraName, config: Config, ui: boolean): Pro
 
 export interface ShowOptions {
   theme?: "light" | "dark";
+  /** false: the host sends its theme without CSS variables. */
+  variables?: boolean;
   width?: number;
   height?: number;
 }
@@ -224,6 +226,7 @@ export class ViewHost {
       toolInput: args,
       toolResult: result,
       theme: options.theme ?? "light",
+      variables: options.variables ?? true,
       width,
     };
     await page.evaluate((m) => (globalThis as unknown as HostPage).viewHost.mount(m), mount);

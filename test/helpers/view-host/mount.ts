@@ -12,6 +12,8 @@ export interface Mount {
   toolInput: Record<string, unknown>;
   toolResult: CallToolResult;
   theme: McpUiTheme;
+  /** Whether the host sends its CSS variables with the theme (some hosts send the theme alone). */
+  variables: boolean;
   width: number;
 }
 

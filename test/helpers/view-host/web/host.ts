@@ -20,9 +20,12 @@ declare global {
 
 let bridge: AppBridge | undefined;
 let context: McpUiHostContext = {};
+let variables = true;
 
-function stylesOf(theme: McpUiTheme): McpUiHostStyles {
-  return { variables: THEMES[theme] as McpUiStyles };
+/** The theme as the host says it: with its CSS variables, or alone. */
+function themed(theme: McpUiTheme): McpUiHostContext {
+  const styles: McpUiHostStyles = { variables: THEMES[theme] as McpUiStyles };
+  return variables ? { theme, styles } : { theme };
 }
 
 window.viewHost = {
@@ -34,9 +37,9 @@ window.viewHost = {
     frame.style.height = "200px";
     frame.style.border = "0";
     document.getElementById("views")?.replaceChildren(frame);
+    variables = m.variables;
     context = {
-      theme: m.theme,
-      styles: stylesOf(m.theme),
+      ...themed(m.theme),
       displayMode: "inline",
       availableDisplayModes: ["inline", "fullscreen"],
       containerDimensions: { width: m.width, maxHeight: 4000 },
@@ -86,7 +89,7 @@ window.viewHost = {
     await appBridge.sendToolResult(m.toolResult);
   },
   async setTheme(theme) {
-    context = { ...context, theme, styles: stylesOf(theme) };
+    context = { ...context, ...themed(theme) };
     bridge?.setHostContext(context);
   },
 };
