@@ -191,8 +191,14 @@ describe("what is served", () => {
         await client.connect(
           new StdioClientTransport({
             command: process.execPath,
-            args: ["dist/cli.js", "--sandbox"],
-            env: { PATH: process.env.PATH ?? "" },
+            // Against the test's sandbox API, not --sandbox: with a key and a base URL the front door
+            // answers a 2025-era opening (a --sandbox run starts whole).
+            args: ["dist/cli.js", "--toolsets", "all"],
+            env: {
+              PATH: process.env.PATH ?? "",
+              FLOWNALLY_API_KEY: sandbox.apiKey,
+              FLOWNALLY_BASE_URL: sandbox.baseUrl,
+            },
             stderr: "ignore",
           }),
         );
@@ -212,5 +218,6 @@ describe("what is served", () => {
         await Promise.all([plain.close(), ui.close()]);
       }
     },
+    30_000,
   );
 });

@@ -11,8 +11,8 @@ import type { Tool as ListedTool, McpServer, ServerContext } from "@modelcontext
 import type { Profile } from "../pointers.js";
 import { callTool, listedTool, type RegistryOptions, type Served, type ToolExtension } from "../tools/registry.js";
 import type { Tool } from "../tools/types.js";
-import { ClientUi } from "./capability.js";
 import { VIEWS, type View, viewOf } from "./catalog.js";
+import { ClientUi } from "./client-ui.js";
 import { viewHtml } from "./html.js";
 
 /**
