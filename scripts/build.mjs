@@ -36,8 +36,9 @@ async function generateListing() {
 import { allTools } from "./src/tools/index.js";
 import { listedTool } from "./src/tools/registry.js";
 import { indexEntry } from "./src/tools/selection.js";
+import { appTools } from "./src/views/tools.js";
 export const precomputed = {
-  listing: Object.fromEntries(allTools.map((t) => [t.name, listedTool(t)])),
+  listing: Object.fromEntries([...allTools, ...appTools].map((t) => [t.name, listedTool(t)])),
   index: allTools.map(indexEntry),
   opening: await captureOpening(),
 };`,

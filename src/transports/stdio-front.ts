@@ -18,6 +18,8 @@ export interface FrontOptions {
   opening: Opening;
   /** The tools/list entries this configuration serves. */
   tools: readonly ListedTool[];
+  /** The same for a client that declares the MCP Apps UI extension: with the views' links and app-only tools. */
+  uiTools(): readonly ListedTool[];
   /** Loads the SDK server and gives it the connection. */
   handover(handover: Handover): void;
   /** stdin ended before anything needed the SDK. */
@@ -40,7 +42,8 @@ export function serveFront(options: FrontOptions): void {
   let opened = false;
   let handedOver = false;
 
-  const answers: Readonly<Record<string, unknown>> = { ...opening.lists, "tools/list": { tools: options.tools } };
+  // A client that shows MCP App views is listed them too (src/views/): known at its initialize.
+  let answers: Readonly<Record<string, unknown>> = {};
 
   const answer = (id: RequestId, result: unknown): void => {
     void reader.write(`${JSON.stringify({ jsonrpc: "2.0", id, result })}\n`);
@@ -60,8 +63,9 @@ export function serveFront(options: FrontOptions): void {
     if (!opened) {
       const requested = message.params?.protocolVersion;
       if (method !== "initialize" || message.id === undefined || typeof requested !== "string") return false;
-      // A client that shows MCP App views is listed more than the captured opening (src/views/): the SDK answers it.
-      if (declaresUi(message.params?.capabilities)) return false;
+      answers = declaresUi(message.params?.capabilities)
+        ? { ...opening.uiLists, "tools/list": { tools: options.uiTools() } }
+        : { ...opening.lists, "tools/list": { tools: options.tools } };
       // As the SDK settles it: the version asked for when it speaks it, else its newest 2025-era one.
       const protocolVersion = opening.versions.includes(requested) ? requested : opening.versions[0];
       answer(message.id, { ...opening.initialize, protocolVersion });

@@ -1,19 +1,19 @@
 // MCP App views (@modelcontextprotocol/ext-apps): offered only to a client that
-// declares the UI extension (capability.ts). For it, the tools whose results a
-// view shows name the view in their tools/list entry (`_meta.ui.resourceUri`),
-// the views' app-only tools are listed for the host to give the view alone
-// (`visibility: ["app"]`), and the ui:// resources are listed and readable.
-// For any other client tools/list, results and resources/list are exactly
-// what they are without views.
+// declares the UI extension (capability.ts). For it, tools/list names each
+// tool's view and adds the app-only tools (listing.ts), which it may call, and
+// the ui:// resources are listed and readable. For any other client tools/list,
+// results and resources/list are exactly what they are without views.
 
-import { RESOURCE_MIME_TYPE, RESOURCE_URI_META_KEY, registerAppResource } from "@modelcontextprotocol/ext-apps/server";
+import { RESOURCE_MIME_TYPE, registerAppResource } from "@modelcontextprotocol/ext-apps/server";
 import type { Tool as ListedTool, McpServer, ServerContext } from "@modelcontextprotocol/server";
 import type { Profile } from "../pointers.js";
+import { PRECOMPUTED } from "../tools/listing.js";
 import { callTool, listedTool, type RegistryOptions, type Served, type ToolExtension } from "../tools/registry.js";
 import type { Tool } from "../tools/types.js";
-import { VIEWS, type View, viewOf } from "./catalog.js";
+import { VIEWS } from "./catalog.js";
 import { ClientUi } from "./client-ui.js";
 import { viewHtml } from "./html.js";
+import { appOnly, offeredViews, withViews } from "./listing.js";
 
 /**
  * How the views are shown: with a border, and no network of their own (no
@@ -42,25 +42,18 @@ export class Views implements ToolExtension {
 
   async list(served: ListedTool[], ctx: ServerContext): Promise<ListedTool[]> {
     if (!this.ui.request(ctx)) return served;
-    const names = new Set(served.map((t) => t.name));
-    const offered = VIEWS.filter((v) => offers(v, (name) => names.has(name)));
-    const linked = served.map((t) => {
-      const view = viewOf(t.name);
-      return view && offered.includes(view) ? withView(t, view) : t;
-    });
-    const tools = await loadAppTools();
-    const extra = offered.flatMap((v) => tools.filter((t) => v.appTools.includes(t.name)).map(appOnly));
-    return [...linked, ...extra];
+    // The built server has the app-only tools' entries precomputed, like the catalogue's.
+    const tools = PRECOMPUTED ? [] : await loadAppTools();
+    return withViews(served, (name) => PRECOMPUTED?.listing[name] ?? listedTool(byName(tools, name)));
   }
 
   async find(name: string, isServed: (name: string) => boolean, ctx: ServerContext): Promise<Served | undefined> {
-    if (!this.ui.request(ctx) || !VIEWS.some((v) => v.appTools.includes(name) && offers(v, isServed))) return;
-    const tool = (await loadAppTools()).find((t) => t.name === name);
-    if (!tool) return;
+    if (!this.ui.request(ctx) || !offeredViews(isServed).some((v) => v.appTools.includes(name))) return;
+    const tool = byName(await loadAppTools(), name);
     // What the app-only tools' texts (and their answers' canTag, canReply) may name: what this server serves.
     const profile: Profile = { serves: isServed, operation: () => undefined };
     return {
-      listed: appOnly(tool),
+      listed: appOnly(listedTool(tool)),
       call: (args, toolCtx) => callTool(tool, args, toolCtx, { ...this.options, profile }),
     };
   }
@@ -86,16 +79,8 @@ export class Views implements ToolExtension {
   }
 }
 
-/** Whether a view is offered where `isServed` tells what is served: some tool whose results it shows is. */
-function offers(view: View, isServed: (name: string) => boolean): boolean {
-  return view.tools.some(isServed);
-}
-
-/** A tools/list entry that names its view, in both forms hosts read (ext-apps' registerAppTool writes both). */
-function withView(tool: ListedTool, view: View): ListedTool {
-  return { ...tool, _meta: { ...tool._meta, ui: { resourceUri: view.uri }, [RESOURCE_URI_META_KEY]: view.uri } };
-}
-
-function appOnly(tool: Tool): ListedTool {
-  return { ...listedTool(tool), _meta: { ui: { visibility: ["app"] } } };
+function byName(tools: readonly Tool[], name: string): Tool {
+  const tool = tools.find((t) => t.name === name);
+  if (!tool) throw new Error(`no app-only tool ${name}`);
+  return tool;
 }
