@@ -166,6 +166,19 @@ describe("what is served", () => {
     }
   });
 
+  it("gives a view the whole page, whatever the cap on what the model reads", async () => {
+    const mcp = await connectMcp("2025-11-25", { ...config, maxResultTokens: 500 }, true);
+    try {
+      const page = await mcp.client.callTool({ name: "view_contacts", arguments: { pageSize: 100 } });
+      expect((page.structuredContent as { contacts: unknown[] }).contacts).toHaveLength(46);
+      // The model's own tools keep the cap.
+      const listed = await mcp.client.callTool({ name: "list_contacts", arguments: { pageSize: 100 } });
+      expect((listed.structuredContent as { contacts: unknown[] }).contacts.length).toBeLessThan(46);
+    } finally {
+      await mcp.close();
+    }
+  });
+
   it("offers none in discovery mode, whose tools show no results of their own", async () => {
     const mcp = await connectMcp("2025-11-25", { ...config, toolMode: "discovery" }, true);
     try {

@@ -24,6 +24,12 @@ const UI_META = {
   prefersBorder: true,
 };
 
+/**
+ * The size cap of an app-only tool's answer, in place of --max-result-tokens: it goes
+ * to the view, not the model, and a cut page would leave rows out of the table.
+ */
+const APP_RESULT_TOKENS = 250_000;
+
 let appTools: Promise<readonly Tool[]> | undefined;
 function loadAppTools(): Promise<readonly Tool[]> {
   appTools ??= import("./tools.js").then((m) => m.appTools);
@@ -54,7 +60,8 @@ export class Views implements ToolExtension {
     const profile: Profile = { serves: isServed, operation: () => undefined };
     return {
       listed: appOnly(listedTool(tool)),
-      call: (args, toolCtx) => callTool(tool, args, toolCtx, { ...this.options, profile }),
+      call: (args, toolCtx) =>
+        callTool(tool, args, toolCtx, { ...this.options, profile, maxResultTokens: APP_RESULT_TOKENS }),
     };
   }
 
