@@ -37,7 +37,7 @@ export interface ViewHandlers {
   /** The result of that call. */
   toolResult?(result: CallToolResult): void;
   toolCancelled?(reason: string | undefined): void;
-  /** Host context changed (the part that changed); already applied to theme and styles. */
+  /** Host context changed: the part that changed. */
   hostContext?(changed: McpUiHostContext): void;
 }
 

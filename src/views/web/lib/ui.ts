@@ -56,6 +56,9 @@ export function applyHostContext(context: McpUiHostContext): void {
   if (context.displayMode) root.setAttribute("data-display-mode", context.displayMode);
 }
 
+/** What the views' content depends on in the host context: dates, numbers, the fullscreen switch. */
+const RENDERED = ["locale", "timeZone", "availableDisplayModes"];
+
 /** Starts a view: connects to the host and follows its context; `start` returns the view's handlers. */
 export function startView(name: string, start: (bridge: Bridge) => ViewHandlers): void {
   let handlers: ViewHandlers = {};
@@ -65,7 +68,8 @@ export function startView(name: string, start: (bridge: Bridge) => ViewHandlers)
     toolCancelled: (reason) => handlers.toolCancelled?.(reason),
     hostContext: (changed) => {
       applyHostContext(changed);
-      handlers.hostContext?.(changed);
+      // Theme and styles need no new content; a re-render would lose what is being typed.
+      if (RENDERED.some((key) => key in changed)) handlers.hostContext?.(changed);
     },
   });
   handlers = start(bridge);
