@@ -14,6 +14,7 @@ import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { buildViews, viewsLocation } from "./build-views.mjs";
 import { writeNotices } from "./notices.mjs";
 
 const LISTING = resolve("src/tools/listing.ts");
@@ -35,8 +36,9 @@ async function generateListing() {
 import { allTools } from "./src/tools/index.js";
 import { listedTool } from "./src/tools/registry.js";
 import { indexEntry } from "./src/tools/selection.js";
+import { appTools } from "./src/views/tools.js";
 export const precomputed = {
-  listing: Object.fromEntries(allTools.map((t) => [t.name, listedTool(t)])),
+  listing: Object.fromEntries([...allTools, ...appTools].map((t) => [t.name, listedTool(t)])),
   index: allTools.map(indexEntry),
   opening: await captureOpening(),
 };`,
@@ -115,14 +117,21 @@ const built = await Promise.all([
     ...bundleOptions,
     entryPoints: ["src/cli.ts"],
     outfile: "dist/front.cjs",
-    plugins: [precomputedListing, serverBundle],
+    plugins: [precomputedListing, serverBundle, viewsLocation],
   }),
-  build({ ...bundleOptions, entryPoints: ["src/main.ts"], outfile: "dist/server.cjs", plugins: [precomputedListing] }),
+  build({
+    ...bundleOptions,
+    entryPoints: ["src/main.ts"],
+    outfile: "dist/server.cjs",
+    plugins: [precomputedListing, viewsLocation],
+  }),
 ]);
 await writeNotices(
   { inputs: Object.assign({}, ...built.map((b) => b.metafile.inputs)) },
   "dist/THIRD_PARTY_LICENSES.txt",
 );
+// The MCP App views (dist/views/*.html), read by the server on first use.
+await buildViews();
 
 for (const file of ["dist/front.cjs", "dist/server.cjs"]) {
   // cli-entry.mjs wraps each bundle in a function: a hashbang line there would be a syntax error.

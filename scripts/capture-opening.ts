@@ -4,7 +4,9 @@
 // give the same answers without loading the SDK (src/transports/stdio-front.ts).
 // test/stdio-front.test.ts holds the two equal.
 
+import { EXTENSION_ID, RESOURCE_MIME_TYPE } from "@modelcontextprotocol/ext-apps/server";
 import {
+  type ClientCapabilities,
   InMemoryTransport,
   type JSONRPCMessage,
   type JSONRPCRequest,
@@ -50,10 +52,10 @@ async function ask(requests: readonly Omit<JSONRPCRequest, "jsonrpc">[]): Promis
   return results;
 }
 
-const initialize = (protocolVersion: string) => ({
+const initialize = (protocolVersion: string, capabilities: ClientCapabilities = {}) => ({
   id: "initialize",
   method: "initialize",
-  params: { protocolVersion, capabilities: {}, clientInfo: { name: "build", version: "0" } },
+  params: { protocolVersion, capabilities, clientInfo: { name: "build", version: "0" } },
 });
 
 /** A 2026-era request's _meta envelope. */
@@ -109,9 +111,13 @@ async function captureModern(): Promise<Opening["modern"]> {
   return { revisions, answers };
 }
 
+/** What a client declares to be shown the MCP App views (src/views/). */
+const UI: ClientCapabilities = { extensions: { [EXTENSION_ID]: { mimeTypes: [RESOURCE_MIME_TYPE] } } };
+
 export async function captureOpening(): Promise<Opening> {
   const lists = ["resources/list", "resources/templates/list", "prompts/list"];
   const opened = await ask([initialize(UNKNOWN_VERSION), ...lists.map((method) => ({ id: method, method }))]);
+  const openedUi = await ask([initialize(UNKNOWN_VERSION, UI), ...lists.map((method) => ({ id: method, method }))]);
   const { protocolVersion: fallback, ...rest } = opened.get("initialize") as { protocolVersion: string };
   // Which revisions initialize settles on as asked, found by asking, not assumed.
   const accepted: string[] = [];
@@ -124,5 +130,6 @@ export async function captureOpening(): Promise<Opening> {
     versions: [fallback, ...accepted],
     lists: Object.fromEntries(lists.map((method) => [method, opened.get(method)])),
     modern: await captureModern(),
+    uiLists: Object.fromEntries(lists.map((method) => [method, openedUi.get(method)])),
   };
 }

@@ -13,6 +13,7 @@ import { PRECOMPUTED } from "./tools/listing.js";
 import { precomputedSelection, unknownToolNames } from "./tools/selection.js";
 import { serveFront } from "./transports/stdio-front.js";
 import { VERSION } from "./version.js";
+import { withViews } from "./views/listing.js";
 
 /** The rest of the server; the build makes it its own bundle, read on first need. */
 const server = () => import("./main.js");
@@ -50,9 +51,16 @@ async function main(): Promise<void> {
       ? precomputedSelection(config)
       : undefined;
   if (!PRECOMPUTED || !tools) return (await server()).serveFull(config);
+  const { listing } = PRECOMPUTED;
   serveFront({
     opening: PRECOMPUTED.opening,
     tools: tools.listed,
+    uiTools: () =>
+      withViews(tools.listed, (name) => {
+        const entry = listing[name];
+        if (!entry) throw new Error(`the precomputed listing has no ${name}; rebuild`);
+        return entry;
+      }),
     handover: (handover) => {
       server()
         .then((rest) => rest.serveHandover(config, handover))

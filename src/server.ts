@@ -15,6 +15,7 @@ import { type Preparer, registerTools, serve } from "./tools/registry.js";
 import { selectTools } from "./tools/selection.js";
 import { checkBeforeSending, noteSuccess, resolveNames } from "./tools/steps.js";
 import { VERSION } from "./version.js";
+import { Views } from "./views/index.js";
 import { workspaceFor } from "./workspace/index.js";
 
 export interface ServerDeps {
@@ -87,6 +88,8 @@ export function createServer(config: Config, deps: ServerDeps): McpServer {
     preparers,
     afterSuccess: noteSuccess(workspace),
   };
+  // MCP App views for clients that render them (src/views/); discovery's own tools show none.
+  const views = config.toolMode === "discovery" ? undefined : new Views(server, options);
   if (config.toolMode === "discovery") {
     // Discovery's tools search and describe the definitions, so they load with them.
     serve(
@@ -100,9 +103,10 @@ export function createServer(config: Config, deps: ServerDeps): McpServer {
       options,
     );
   } else {
-    registerTools(server, config, options);
+    registerTools(server, config, options, views);
   }
   registerResources(server, workspace, deps.changes ?? { kind: "connection", era: "legacy" });
   registerPrompts(server, workspace);
+  views?.registerResources();
   return server;
 }

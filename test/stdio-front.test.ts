@@ -12,6 +12,7 @@ import { parseCli } from "../src/config.js";
 import { createServer } from "../src/server.js";
 import { json, startLoopback } from "./helpers/loopback.js";
 import { until } from "./helpers/until.js";
+import { UI_CAPABILITIES } from "./helpers/view-host/index.js";
 
 const ENV = { FLOWNALLY_API_KEY: "front-key", FLOWNALLY_BASE_URL: "http://127.0.0.1:9/v1" };
 const running: ChildProcessWithoutNullStreams[] = [];
@@ -21,16 +22,16 @@ afterEach(() => {
 
 type Request = { id: number; method: string; params?: Record<string, unknown> };
 
-const initialize = (id: number, protocolVersion: string): Request => ({
+const initialize = (id: number, protocolVersion: string, capabilities: object = {}): Request => ({
   id,
   method: "initialize",
-  params: { protocolVersion, capabilities: {}, clientInfo: { name: "front", version: "1" } },
+  params: { protocolVersion, capabilities, clientInfo: { name: "front", version: "1" } },
 });
 
 /** The opening a client sends, then the lists it asks for at once. */
-function opening(protocolVersion: string): Request[] {
+function opening(protocolVersion: string, capabilities: object = {}): Request[] {
   return [
-    initialize(1, protocolVersion),
+    initialize(1, protocolVersion, capabilities),
     { id: 2, method: "tools/list" },
     { id: 3, method: "resources/list" },
     { id: 4, method: "resources/templates/list" },
@@ -161,6 +162,17 @@ describe("the stdio front door", () => {
     }
   });
 
+  it("leaves a 2026-era client that shows MCP App views to the SDK, which lists it the views", async () => {
+    const ui = { ...envelope, "io.modelcontextprotocol/clientCapabilities": UI_CAPABILITIES };
+    const requests = modernOpening.map((r) => ({ ...r, params: { _meta: ui } }));
+    const expected = await modernInProcess([], requests);
+    const front = binary([]);
+    front.send(requests);
+    await until(() => requests.every((r) => front.byId(r.id).length === 1));
+    for (const request of requests) expect(front.byId(request.id)[0]?.result).toEqual(expected.get(request.id));
+    expect(JSON.stringify(front.byId(10)[0]?.result)).toContain('"visibility":["app"]');
+  });
+
   it("hands a 2026-era call over with the request that opened the connection, answering it once", async () => {
     const api = await startLoopback();
     try {
@@ -177,6 +189,22 @@ describe("the stdio front door", () => {
     } finally {
       await api.close();
     }
+  });
+
+  it.each(configs)("answers a client that shows MCP App views as the server does, for $args", async ({ args }) => {
+    const requests = opening("2025-11-25", UI_CAPABILITIES);
+    const expected = await inProcess(args, requests);
+    const front = binary(args);
+    front.send([requests[0] ?? {}, { method: "notifications/initialized" }, ...requests.slice(1)]);
+    await until(() => requests.every((r) => front.byId(r.id).length === 1));
+    for (const request of requests) {
+      expect(front.byId(request.id)[0]?.result, `${request.method} (${args.join(" ")})`).toEqual(
+        expected.get(request.id),
+      );
+    }
+    // Its lists carry the views (the comparison above holds them to the server's own).
+    expect(JSON.stringify(front.byId(2)[0]?.result)).toContain('"visibility":["app"]');
+    expect(JSON.stringify(front.byId(3)[0]?.result)).toContain("ui://flownally/");
   });
 
   it("hands a call over to the SDK with everything read, answering initialize once and losing nothing", async () => {

@@ -8,7 +8,7 @@ import type { Tool as ListedTool } from "@modelcontextprotocol/server";
 import type { Selectable } from "./selection.js";
 
 export interface Precomputed {
-  /** Every tool's tools/list entry, by name. */
+  /** Every tool's tools/list entry, by name (the views' app-only tools too). */
   listing: Readonly<Record<string, ListedTool>>;
   /** Every tool, in catalogue order, as selectTools() reads it. */
   index: readonly Selectable[];
@@ -31,6 +31,8 @@ export interface Opening {
     /** The answers, by method (server/discover, the lists); tools/list's without its tools. */
     answers: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   };
+  /** The same for a client that declares the MCP Apps UI extension (src/views/): its views are resources too. */
+  uiLists: Readonly<Record<string, unknown>>;
 }
 
 export const PRECOMPUTED: Precomputed | undefined = undefined;

@@ -6,6 +6,7 @@ import {
   type CallToolResult,
   type Tool as ListedTool,
   type McpServer,
+  type ServerContext,
   TRACEPARENT_META_KEY,
 } from "@modelcontextprotocol/server";
 import * as z from "zod";
@@ -125,8 +126,25 @@ export interface ToolSource {
   load(): Promise<readonly Served[]>;
 }
 
+/**
+ * What one request sees beyond the served tools (the views of src/views/ for a
+ * client that renders them): its tools/list drawn from the served entries, and
+ * tools it may call that are not among them.
+ */
+export interface ToolExtension {
+  /** This request's tools/list; `served` itself when the extension adds nothing. */
+  list(served: ListedTool[], ctx: ServerContext): Promise<ListedTool[]>;
+  /** A tool this request may call beyond the served ones, which `isServed` tells. */
+  find(name: string, isServed: (name: string) => boolean, ctx: ServerContext): Promise<Served | undefined>;
+}
+
 /** Serves the catalogue's operations that `selection` picks, one tool each. */
-export function registerTools(server: McpServer, selection: ToolSelection, options: RegistryOptions): void {
+export function registerTools(
+  server: McpServer,
+  selection: ToolSelection,
+  options: RegistryOptions,
+  extension?: ToolExtension,
+): void {
   // The built server knows what it serves, and so what its texts may name, without loading the catalogue.
   const precomputed = precomputedSelection(selection);
   const profile = precomputed?.profile;
@@ -144,6 +162,7 @@ export function registerTools(server: McpServer, selection: ToolSelection, optio
       },
     },
     options,
+    extension,
   );
 }
 
@@ -158,7 +177,12 @@ const CallToolVerbatim = z.looseObject({
 });
 
 /** Installs tools/list and tools/call for `source` and builds each call's context (signal, progress, files). */
-export function serve(server: McpServer, source: ToolSource, options: RegistryOptions): void {
+export function serve(
+  server: McpServer,
+  source: ToolSource,
+  options: RegistryOptions,
+  extension?: ToolExtension,
+): void {
   let byName: Promise<Map<string, Served>> | undefined;
   const load = (): Promise<Map<string, Served>> => {
     byName ??= source.load().then((served) => new Map(served.map((t) => [t.listed.name, t])));
@@ -166,11 +190,13 @@ export function serve(server: McpServer, source: ToolSource, options: RegistryOp
   };
   const files = options.files ?? new FileRoots(undefined);
   server.server.registerCapabilities({ tools: { listChanged: false } });
-  server.server.setRequestHandler("tools/list", async () => ({
-    tools: source.listed ? [...source.listed] : [...(await load()).values()].map((t) => t.listed),
-  }));
+  server.server.setRequestHandler("tools/list", async (_request, extra) => {
+    const tools = source.listed ? [...source.listed] : [...(await load()).values()].map((t) => t.listed);
+    return { tools: extension ? await extension.list(tools, extra) : tools };
+  });
   server.server.setRequestHandler("tools/call", { params: CallToolVerbatim }, async (params, extra) => {
-    const tool = (await load()).get(params.name);
+    const served = await load();
+    const tool = served.get(params.name) ?? (await extension?.find(params.name, (name) => served.has(name), extra));
     if (!tool) return failure(`Unknown tool ${params.name}. Call tools/list to see the tools enabled here.`);
     const meta = extra.mcpReq._meta;
     const token = meta?.progressToken;

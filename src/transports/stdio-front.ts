@@ -11,6 +11,7 @@
 import type { Tool as ListedTool, RequestId } from "@modelcontextprotocol/server";
 import { log } from "../log.js";
 import type { Opening } from "../tools/listing.js";
+import { declaresUi } from "../views/capability.js";
 import { LineReader, oversizedAnswer } from "./lines.js";
 import type { Handover } from "./stdio.js";
 
@@ -18,6 +19,8 @@ export interface FrontOptions {
   opening: Opening;
   /** The tools/list entries this configuration serves. */
   tools: readonly ListedTool[];
+  /** The same for a client that declares the MCP Apps UI extension: with the views' links and app-only tools. */
+  uiTools(): readonly ListedTool[];
   /** Loads the SDK server and gives it the connection. */
   handover(handover: Handover): void;
   /** stdin ended before anything needed the SDK. */
@@ -26,11 +29,13 @@ export interface FrontOptions {
 
 /** The key a 2026-era request carries in its _meta; such a connection is the SDK's from its first line. */
 const ERA_CLAIM = "io.modelcontextprotocol/protocolVersion";
+/** Where a 2026-era request declares the client's capabilities. */
+const CAPABILITIES_CLAIM = "io.modelcontextprotocol/clientCapabilities";
 
 interface Message {
   id?: RequestId;
   method?: string;
-  params?: { protocolVersion?: unknown; cursor?: unknown; _meta?: Record<string, unknown> };
+  params?: { protocolVersion?: unknown; capabilities?: unknown; cursor?: unknown; _meta?: Record<string, unknown> };
 }
 
 export function serveFront(options: FrontOptions): void {
@@ -41,7 +46,8 @@ export function serveFront(options: FrontOptions): void {
   let era: "legacy" | "modern" | undefined;
   let handedOver = false;
 
-  const answers: Readonly<Record<string, unknown>> = { ...opening.lists, "tools/list": { tools: options.tools } };
+  // A client that shows MCP App views is listed them too (src/views/): known at its initialize.
+  let answers: Readonly<Record<string, unknown>> = {};
   const modernAnswers: Readonly<Record<string, unknown>> = {
     ...opening.modern.answers,
     "tools/list": { tools: options.tools, ...opening.modern.answers["tools/list"] },
@@ -67,6 +73,9 @@ export function serveFront(options: FrontOptions): void {
     if (era === undefined) {
       const requested = message.params?.protocolVersion;
       if (method !== "initialize" || message.id === undefined || typeof requested !== "string") return false;
+      answers = declaresUi(message.params?.capabilities)
+        ? { ...opening.uiLists, "tools/list": { tools: options.uiTools() } }
+        : { ...opening.lists, "tools/list": { tools: options.tools } };
       // As the SDK settles it: the version asked for when it speaks it, else its newest 2025-era one.
       const protocolVersion = opening.versions.includes(requested) ? requested : opening.versions[0];
       answer(message.id, { ...opening.initialize, protocolVersion });
@@ -84,6 +93,8 @@ export function serveFront(options: FrontOptions): void {
   /** A 2026-era request: each carries its revision; the first one pins the connection's era for the SDK. */
   const answeredModern = (message: Message, method: string, claim: unknown, line: string): boolean => {
     if (typeof claim !== "string" || !opening.modern.revisions.includes(claim)) return false;
+    // A 2026-era client declares its capabilities on each request; one showing views is the SDK's to list.
+    if (declaresUi(message.params?._meta?.[CAPABILITIES_CLAIM])) return false;
     if (!answeredFrom(modernAnswers, message, method)) return false;
     if (era === undefined && message.id !== undefined) opens(message.id, line, "modern");
     return true;

@@ -1,0 +1,423 @@
+// Each MCP App view in a real browser through a real host (helpers/view-host:
+// ext-apps' AppBridge and a sandbox proxy on another origin, in headless
+// Chromium): it renders from a real tool result against the sandbox, shows what
+// the result holds, follows the host's theme, and its actions call the server's
+// tools through the host and change the workspace. Needs Debian's chromium
+// (.ci/run installs it); without it these are skipped, except in CI.
+
+import type { CallToolResult } from "@modelcontextprotocol/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Config } from "../src/config.js";
+import { type Sandbox, startSandbox } from "../src/sandbox/index.js";
+import { VIEWS } from "../src/views/catalog.js";
+import { testConfig } from "./helpers/mcp.js";
+import { until } from "./helpers/until.js";
+import { hasChromium, type Shown, serve, ViewHost } from "./helpers/view-host/index.js";
+import { THEMES } from "./helpers/view-host/mount.js";
+
+const ANNA = "con_01HV8Y5R5RFMS0TFK6PKF9H2S8";
+const VIP = "tag_01HV8Y9R3Q4J6A7M8N9P0Q2S4";
+const TIMEOUT = 90_000;
+
+let sandbox: Sandbox;
+let config: Config;
+let host: ViewHost;
+
+describe.skipIf(!hasChromium && !process.env.CI)("views in a real host", () => {
+  beforeAll(async () => {
+    sandbox = await startSandbox();
+    config = testConfig({ baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey });
+    host = await ViewHost.start("2025-11-25", config);
+  }, TIMEOUT);
+  afterAll(async () => {
+    await host?.close();
+    await sandbox?.close();
+  });
+
+  /** structuredContent of a call the test makes itself, through the host's own client. */
+  async function read<T>(name: string, args: Record<string, unknown>): Promise<T> {
+    const result = (await host.mcp.client.callTool({ name, arguments: args })) as CallToolResult;
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    return result.structuredContent as T;
+  }
+
+  async function tagId(name: string): Promise<string> {
+    const { tags } = await read<{ tags: { id: string; name: string }[] }>("list_tags", {});
+    const tag = tags.find((t) => t.name === name);
+    if (!tag) throw new Error(`no tag ${name}`);
+    return tag.id;
+  }
+
+  /** The view's page background, as the browser computed it. */
+  const BACKGROUND = "getComputedStyle(document.body).backgroundColor";
+
+  /**
+   * Waits until the view's page background, as the browser computed it, is `colour`
+   * (read from here: the view's policy forbids the eval a waitForFunction string needs).
+   */
+  async function backgroundBecomes(shown: Shown, colour: string | undefined): Promise<void> {
+    while ((await shown.frame().evaluate(BACKGROUND)) !== colour) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  /** The host switches light → dark → light: the view takes the host's colours each time. */
+  async function followsTheme(shown: Shown): Promise<void> {
+    expect(await shown.frame().evaluate(BACKGROUND)).toBe(THEMES.light["--color-background-primary"]);
+    await shown.setTheme("dark");
+    await backgroundBecomes(shown, THEMES.dark["--color-background-primary"]);
+    expect(await shown.view.locator("html").getAttribute("data-theme")).toBe("dark");
+    await shown.setTheme("light");
+    await backgroundBecomes(shown, THEMES.light["--color-background-primary"]);
+  }
+
+  it(
+    "contacts: the rows of a list_contacts result with tag chips, field values and the total",
+    async () => {
+      const shown = await host.show("list_contacts", { tagIds: ["VIP"] });
+      await shown.view.getByText("8 contacts").waitFor();
+      const anna = shown.view.locator(`tr[data-id="${ANNA}"]`);
+      expect(await anna.textContent()).toMatch(/Anna Kowalska\+48123456789VIP.*Krakow/);
+      expect(await shown.view.locator("tbody tr").count()).toBe(8);
+      // The table's own page came through the app-only tool, with the call's filters, counted.
+      expect(shown.calls[0]).toEqual({
+        name: "view_contacts",
+        arguments: { tagIds: ["VIP"], pageSize: 25, count: true },
+      });
+      await followsTheme(shown);
+      expect(shown.errors).toEqual([]);
+      await shown.close();
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "contacts: selecting three rows and pressing Tag… sends tag_contacts with those ids, and the contacts are tagged",
+    async () => {
+      const newsletter = await tagId("newsletter");
+      const shown = await host.show("list_contacts", { tagIds: ["VIP"] });
+      await shown.view.getByText("8 contacts").waitFor();
+      const ids = await shown.view
+        .locator("tbody tr")
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-id")));
+      const three = ids.slice(0, 3).filter((id): id is string => id !== null);
+      for (const id of three) await shown.view.locator(`tr[data-id="${id}"] input[type=checkbox]`).check();
+      await shown.view.getByText("3 selected").waitFor();
+      // The model hears which contacts the user picked.
+      expect(shown.contexts.at(-1)?.structuredContent).toEqual({ selectedContactIds: three });
+
+      await shown.view.getByRole("button", { name: "Tag…", exact: true }).click();
+      const dialog = shown.view.getByRole("dialog");
+      await dialog.getByLabel("Tag").selectOption({ label: "newsletter" });
+      await dialog.getByRole("button", { name: "Add", exact: true }).click();
+      await shown.view.getByText("Added tag newsletter to 3 of 3 selected contacts.").waitFor();
+
+      expect(shown.calls.filter((c) => c.name === "tag_contacts")).toEqual([
+        { name: "tag_contacts", arguments: { tagId: newsletter, contactIds: three } },
+      ]);
+      for (const id of three) {
+        const contact = await read<{ tagIds: string[] }>("get_contact", { id });
+        expect(contact.tagIds).toContain(newsletter);
+      }
+      expect(shown.contexts.at(-1)?.structuredContent).toEqual({
+        tool: "tag_contacts",
+        tagId: newsletter,
+        contactIds: three,
+        remove: false,
+      });
+      expect(shown.errors).toEqual([]);
+      await shown.close();
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "contacts: a segment_contacts result's total, then paging and editing the filters",
+    async () => {
+      const segment = await read<{ total: number }>("segment_contacts", {});
+      const shown = await host.show("segment_contacts", {});
+      await shown.view.getByText(`${segment.total} contacts`).waitFor();
+      // The segment's own count is used: the table's page is not counted again.
+      expect(shown.calls[0]?.arguments).toEqual({ pageSize: 25 });
+      await shown.view.locator("tbody tr").nth(24).waitFor();
+
+      await shown.view.getByRole("button", { name: "Next" }).click();
+      await shown.view.getByText("Page 2").waitFor();
+      const next = shown.calls.at(-1);
+      expect(next?.name).toBe("view_contacts");
+      expect(typeof next?.arguments.pageToken).toBe("string");
+      await shown.view.getByRole("button", { name: "Previous" }).click();
+      await shown.view.getByText("Page 1").waitFor();
+
+      await shown.view.getByLabel("Search").fill("Kowalsk");
+      await shown.view.getByLabel("Tag filter").selectOption({ label: "VIP" });
+      await shown.view.getByRole("button", { name: "Apply" }).click();
+      await until(() => shown.calls.some((c) => c.arguments.search === "Kowalsk"));
+      expect(shown.calls.at(-1)?.arguments).toEqual({ search: "Kowalsk", tagIds: [VIP], pageSize: 25, count: true });
+      await shown.view.getByText(/^\d+ contacts?$/).waitFor();
+      const names = await shown.view.locator("tbody tr td:nth-child(2)").allTextContents();
+      expect(names.length).toBeGreaterThan(0);
+      expect(names.every((n) => n.includes("Kowalsk"))).toBe(true);
+      expect(shown.errors).toEqual([]);
+      await shown.close();
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "contact card: identities, tags, named field values and the event timeline of a get_contact result",
+    async () => {
+      const shown = await host.show("get_contact", { id: ANNA });
+      await shown.view.getByText("Preferred store").waitFor();
+      const text = (await shown.view.locator("main").textContent()) ?? "";
+      expect(text).toContain("Anna Kowalska");
+      expect(text).toContain("whatsapp+48123456789");
+      expect(text).toContain("TagsVIP");
+      expect(text).toContain("Preferred storeKrakow");
+      expect(await shown.view.locator(".timeline li").first().textContent()).toMatch(/^order\.paid · .*orderId: 4819/);
+      expect(shown.calls).toEqual([{ name: "view_contact", arguments: { id: ANNA } }]);
+      await followsTheme(shown);
+      expect(shown.errors).toEqual([]);
+      await shown.close();
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "conversation: messages as a chat with delivery states, the open window, and a reply sent from the box",
+    async () => {
+      const { conversations } = await read<{ conversations: { id: string; window: { canSend: boolean } }[] }>(
+        "list_conversations",
+        { status: ["open"] },
+      );
+      const open = conversations.find((c) => c.window.canSend);
+      if (!open) throw new Error("the sandbox has no conversation with an open window");
+      const { messages } = await read<{ messages: { content: { text?: string } }[] }>("list_conversation_messages", {
+        id: open.id,
+      });
+      const shown = await host.show("get_conversation", { id: open.id });
+      // The window's end comes with the thread (view_conversation), after the result's first render.
+      await shown.view.getByText(/Reply window open until/).waitFor();
+      const newest = messages[0]?.content.text ?? "";
+      await shown.view.locator(".bubble").getByText(newest).waitFor();
+      expect(await shown.view.locator(".bubble").count()).toBe(messages.length);
+      expect(await shown.view.locator(".bubble.out .state").first().textContent()).toMatch(
+        /sent|delivered|read|accepted/,
+      );
+
+      await shown.view.getByLabel("Reply").fill("Tak, zamówienie czeka na Panią.");
+      await shown.view.getByRole("button", { name: "Send" }).click();
+      await shown.view.locator(".bubble.out").getByText("Tak, zamówienie czeka na Panią.").waitFor();
+      expect(shown.calls.filter((c) => c.name === "send_conversation_message")).toEqual([
+        {
+          name: "send_conversation_message",
+          arguments: { id: open.id, content: { type: "text", text: "Tak, zamówienie czeka na Panią." } },
+        },
+      ]);
+      const after = await read<{ messages: { content: { text?: string } }[] }>("list_conversation_messages", {
+        id: open.id,
+      });
+      expect(after.messages[0]?.content.text).toBe("Tak, zamówienie czeka na Panią.");
+      await followsTheme(shown);
+      expect(shown.errors).toEqual([]);
+      await shown.close();
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "conversation: a closed window offers the inbox's approved templates, and sends one",
+    async () => {
+      const { conversations } = await read<{ conversations: { id: string; window: { canSend: boolean } }[] }>(
+        "list_conversations",
+        {},
+      );
+      const closed = conversations.find((c) => !c.window.canSend);
+      if (!closed) throw new Error("the sandbox has no conversation with a closed window");
+      const { window } = await read<{ window: { reason: string } }>("get_conversation", { id: closed.id });
+      const shown = await host.show("list_conversation_messages", { id: closed.id });
+      await shown.view.getByText(window.reason).waitFor();
+      expect(await shown.view.getByLabel("Reply").count()).toBe(0);
+      const template = shown.view.getByLabel("Template");
+      const [name = "", language = ""] =
+        /^(\S+) \((\S+)\)$/.exec((await template.locator("option").first().textContent()) ?? "")?.slice(1) ?? [];
+      // The template's body parameters ({{1}}, {{2}}) are asked for, and sent as its body component.
+      await shown.view.getByLabel("Parameter 1").fill("Jan");
+      await shown.view.getByLabel("Parameter 2").fill("4827");
+      await shown.view.getByRole("button", { name: "Send template" }).click();
+      await until(() => shown.calls.some((c) => c.name === "send_conversation_message"));
+      expect(shown.calls.find((c) => c.name === "send_conversation_message")?.arguments).toEqual({
+        id: closed.id,
+        content: {
+          type: "template",
+          template: {
+            name,
+            language,
+            components: [
+              {
+                type: "body",
+                parameters: [
+                  { type: "text", text: "Jan" },
+                  { type: "text", text: "4827" },
+                ],
+              },
+            ],
+          },
+        },
+      });
+      await shown.view.locator(".bubble.out").getByText(`Template ${name}`).waitFor();
+      expect(shown.errors).toEqual([]);
+      await shown.close();
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "import: a dry run's column mapping, and its row errors marked by row and column",
+    async () => {
+      const csv = "name,phone,Lifecycle stage,shoe size\nAnna,+48123,customer,40\nJan,+48600100200,lead,41\n,,,\n";
+      const shown = await host.show("import_contacts", { csv, dryRun: true });
+      await shown.view.getByText("Field: Lifecycle stage").waitFor();
+      const mapping = await shown.view.locator("table.mapping tbody tr").allTextContents();
+      expect(mapping).toEqual([
+        "nameName",
+        "phonePhone",
+        "Lifecycle stageField: Lifecycle stage",
+        "shoe sizeignored: no such field",
+      ]);
+      const bad = shown.view.locator('tr[data-row="2"] td.bad[data-column="phone"]');
+      expect(await bad.textContent()).toContain("+48123");
+      expect(await shown.view.locator('tr[data-row="2"] td.bad').count()).toBe(1);
+      expect(await shown.view.locator('tr[data-row="4"] td.bad').textContent()).toContain("empty row");
+      expect(await shown.view.locator(".stat").allTextContents()).toEqual([
+        "3rows",
+        "1valid",
+        "2invalid",
+        "1empty",
+        "0duplicates",
+      ]);
+      await followsTheme(shown);
+      expect(shown.errors).toEqual([]);
+      await shown.close();
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "import: an upload followed to the end, with its counts and the import's own row errors",
+    async () => {
+      const csv = `name,phone\n${Array.from({ length: 30 }, (_, i) => `Import ${i},+486001${String(i).padStart(5, "0")}`).join("\n")}\nBroken,12\n`;
+      const shown = await host.show("import_contacts", { csv });
+      await shown.view.getByText("Import finished").waitFor();
+      expect(await shown.view.getByLabel("Import progress").textContent()).toContain(
+        "31 of 31 rows · 30 imported · 1 failed",
+      );
+      expect(await shown.view.locator('tr[data-row="32"] td.bad[data-column="phone"]').count()).toBe(1);
+      const importId = shown.calls[0]?.arguments.importId;
+      expect(shown.calls.every((c) => c.name === "view_import" && c.arguments.importId === importId)).toBe(true);
+      expect(shown.errors).toEqual([]);
+      await shown.close();
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "follows a host that sends its theme without CSS variables, by its own colours for each",
+    async () => {
+      const shown = await host.show("get_contact", { id: ANNA }, { variables: false });
+      await shown.view.getByText("Preferred store").waitFor();
+      const light = String(await shown.frame().evaluate(BACKGROUND));
+      expect(light).not.toBe(THEMES.light["--color-background-primary"]);
+      await shown.setTheme("dark");
+      await shown.view.locator('html[data-theme="dark"]').waitFor({ state: "attached" });
+      const dark = String(await shown.frame().evaluate(BACKGROUND));
+      // The view's own light and dark colours: dark is darker.
+      expect(luminance(dark)).toBeLessThan(luminance(light) / 2);
+      await shown.close();
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "goes fullscreen through the host where the host offers it",
+    async () => {
+      const shown = await host.show("get_contact", { id: ANNA });
+      await shown.view.getByText("Preferred store").waitFor();
+      await shown.view.getByRole("button", { name: "Toggle fullscreen" }).click();
+      await shown.view.locator('html[data-display-mode="fullscreen"]').waitFor({ state: "attached" });
+      await shown.view.getByRole("button", { name: "Toggle fullscreen" }).click();
+      await shown.view.locator('html[data-display-mode="inline"]').waitFor({ state: "attached" });
+      await shown.close();
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "has no network of its own: neither the host's sandbox nor the view's own policy lets it reach anything",
+    async () => {
+      const probe = await serve({ "/probe": ["text/plain", "reached"] });
+      const attempt = (url: string) =>
+        fetch(url).then(
+          () => "reached",
+          () => "blocked",
+        );
+      const shown = await host.show("get_contact", { id: ANNA });
+      await shown.view.getByText("Preferred store").waitFor();
+      expect(await shown.frame().evaluate(attempt, `${probe.origin}/probe`)).toBe("blocked");
+      await shown.close();
+      // The view's HTML alone, with no host around it: its own Content-Security-Policy forbids it.
+      for (const view of VIEWS) {
+        const { contents } = await host.mcp.client.readResource({ uri: view.uri });
+        const html = contents[0] && "text" in contents[0] ? contents[0].text : "";
+        const page = await host.page();
+        await page.setContent(html);
+        expect(await page.evaluate(attempt, `${probe.origin}/probe`), view.id).toBe("blocked");
+        await page.close();
+      }
+      expect(probe.requests).toEqual([]);
+      await new Promise<void>((resolve) => probe.server.close(() => resolve()));
+    },
+    TIMEOUT,
+  );
+});
+
+/** The relative luminance of a computed `rgb(r, g, b)` colour, 0 (black) to 1 (white). */
+function luminance(rgb: string): number {
+  const [r = 0, g = 0, b = 0] = (rgb.match(/\d+/g) ?? []).map(Number);
+  return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+}
+
+describe.skipIf(!hasChromium && !process.env.CI)("views through a 2026-era host", () => {
+  let workspace: Sandbox;
+  let modern: ViewHost;
+  beforeAll(async () => {
+    workspace = await startSandbox();
+    modern = await ViewHost.start("2026-07-28", testConfig({ baseUrl: workspace.baseUrl, apiKey: workspace.apiKey }));
+  }, TIMEOUT);
+  afterAll(async () => {
+    await modern?.close();
+    await workspace?.close();
+  });
+
+  it(
+    "shows the contacts table and untags the selected row through tag_contacts",
+    async () => {
+      const shown = await modern.show("list_contacts", { tagIds: ["VIP"] });
+      await shown.view.getByText("8 contacts").waitFor();
+      await shown.view.locator(`tr[data-id="${ANNA}"] input[type=checkbox]`).check();
+      await shown.view.getByRole("button", { name: "Untag…", exact: true }).click();
+      await shown.view.getByRole("dialog").getByLabel("Tag").selectOption({ label: "VIP" });
+      await shown.view.getByRole("dialog").getByRole("button", { name: "Remove", exact: true }).click();
+      await shown.view.getByText("Removed tag VIP from 1 of 1 selected contacts.").waitFor();
+      expect(shown.calls.find((c) => c.name === "tag_contacts")?.arguments).toEqual({
+        tagId: VIP,
+        contactIds: [ANNA],
+        remove: true,
+      });
+      // The table was read again: Anna no longer matches the VIP filter.
+      await shown.view.getByText("7 contacts").waitFor();
+      expect(await shown.view.locator(`tr[data-id="${ANNA}"]`).count()).toBe(0);
+      expect(shown.errors).toEqual([]);
+      await shown.close();
+    },
+    TIMEOUT,
+  );
+});
