@@ -41,6 +41,10 @@ export function instructions(config: Config): string {
     "tagId, tagIds, customFieldId and eventTypeId take an id or the exact name (any case).",
     "Event payloads, date field values and phones are checked before sending; a refusal means nothing was sent.",
     "Prompts: segment-and-tag, record-an-event, triage-open-conversations.",
+    // The shared `confirm` argument is described here once (tools/confirm.ts), not in every schema.
+    config.confirm.mode === "never"
+      ? ""
+      : "Some changes ask the user first. Without a form to ask, the call answers with a preview and a token: pass it back as confirm, with the same arguments, only after the user agreed.",
     config.sandbox ? "This is the SANDBOX demo workspace: simulated data, changes vanish on exit." : "",
   ]
     .filter(Boolean)
@@ -85,6 +89,7 @@ export function createServer(config: Config, deps: ServerDeps): McpServer {
     files,
     preparers,
     afterSuccess: noteSuccess(workspace),
+    confirm: config.confirm,
   };
   if (config.toolMode === "discovery") {
     // Discovery's tools search and describe the definitions, so they load with them.

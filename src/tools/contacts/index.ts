@@ -4,7 +4,7 @@ import * as z from "zod";
 import { point } from "../../pointers.js";
 import { dateFieldValue, dateFieldValues, oneOf } from "../../workspace/index.js";
 import { contactId, nonBlank, paging, phone, ref, refKeys, refList, rfc3339, tagId } from "../params.js";
-import { CREATE, DESTRUCTIVE, defineTool, READ, UPDATE } from "../types.js";
+import { CREATE, DESTRUCTIVE, defineTool, OVERWRITE, READ, SET } from "../types.js";
 
 const CHANNELS = ["whatsapp", "messenger", "instagram", "sms", "email", "webchat"] as const;
 
@@ -96,7 +96,8 @@ export const contactTools = [
     // Renaming is all this operation does: the name is required, and a blank one refused.
     input: { id: contactId, name: nonBlank("New name") },
     changes: ["contacts"],
-    hints: UPDATE,
+    hints: OVERWRITE,
+    confirm: "reversible",
   }),
   defineTool({
     name: "delete_contact",
@@ -110,6 +111,7 @@ export const contactTools = [
     // Its tags' labeledCount drops.
     changes: ["contacts", "tags"],
     hints: DESTRUCTIVE,
+    confirm: "hard-to-undo",
   }),
   defineTool({
     name: "get_import_status",
@@ -136,7 +138,9 @@ export const contactTools = [
     path: "/contacts/{id}/archive",
     input: { id: contactId },
     changes: ["contacts"],
-    hints: UPDATE,
+    hints: DESTRUCTIVE,
+    confirm: "reversible",
+    already: "archived",
   }),
   defineTool({
     name: "unarchive_contact",
@@ -148,7 +152,8 @@ export const contactTools = [
     path: "/contacts/{id}/unarchive",
     input: { id: contactId },
     changes: ["contacts"],
-    hints: UPDATE,
+    hints: SET,
+    already: "unarchived",
   }),
   defineTool({
     name: "set_contact_field_value",
@@ -165,7 +170,8 @@ export const contactTools = [
     },
     checks: [dateFieldValue("customFieldId", "value")],
     changes: ["contacts"],
-    hints: UPDATE,
+    hints: DESTRUCTIVE,
+    confirm: "reversible",
   }),
   defineTool({
     name: "add_tag_to_contact",
@@ -178,7 +184,7 @@ export const contactTools = [
     input: { contactId, tagId },
     // The tag's labeledCount changes with the contact.
     changes: ["contacts", "tags"],
-    hints: UPDATE,
+    hints: SET,
   }),
   defineTool({
     name: "remove_tag_from_contact",
@@ -191,5 +197,6 @@ export const contactTools = [
     input: { contactId, tagId },
     changes: ["contacts", "tags"],
     hints: DESTRUCTIVE,
+    confirm: "reversible",
   }),
 ];
