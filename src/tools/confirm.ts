@@ -115,14 +115,19 @@ const codec = createRequestStateCodec<Question>({ key: randomBytes(32), ttlSecon
 const tokens = new Map<string, Issued>();
 const MAX_TOKENS = 10_000;
 
+/** Whose call a confirmation is for (one API client per key), and which call: the tool and its exact arguments. */
+interface Binding {
+  caller: string;
+  call: string;
+}
+
 /** What a question's requestState carries: the call it is about, and how many it said would change. */
-interface Question {
-  binding: string;
+interface Question extends Binding {
   count?: number;
 }
 
 interface Issued {
-  binding: string;
+  binding: Binding;
   count: number | undefined;
   expiresAt: number;
   used: boolean;
@@ -158,7 +163,7 @@ export function confirmation(
 interface Asked {
   kind: Confirm;
   preview: Preview;
-  binding: string;
+  binding: Binding;
 }
 
 // ---- Elicitation ----
@@ -170,14 +175,14 @@ async function question({ kind, preview, binding }: Asked, note = ""): Promise<I
     inputRequests: {
       confirm: inputRequired.elicit({ message: `${note}${describe(kind, preview)}`, requestedSchema: FORM }),
     },
-    requestState: await codec.mint({ binding, ...(preview.count !== undefined && { count: preview.count }) }),
+    requestState: await codec.mint({ ...binding, ...(preview.count !== undefined && { count: preview.count }) }),
   });
 }
 
 /** A re-entry with the user's answer: goes ahead on accept; otherwise throws what to answer. */
 async function answered(asking: Asking, asked: Asked): Promise<void> {
   const shown = await codec.verify(asking.state ?? "", asking.context).catch(() => undefined);
-  if (shown?.binding !== asked.binding) {
+  if (!shown || !sameCall(shown, asked.binding)) {
     throw new Unconfirmed(
       refusal("the confirmation was for another call, or expired", "Call again to be asked again."),
     );
@@ -211,12 +216,12 @@ function withToken(asked: Asked): CallToolResult {
 function redeem(token: unknown, asked: Asked): void {
   const issued = typeof token === "string" ? tokens.get(token) : undefined;
   // A token of another caller reads as unknown: it says nothing about them.
-  if (!issued || issued.binding.slice(0, 16) !== asked.binding.slice(0, 16)) {
+  if (!issued || issued.binding.caller !== asked.binding.caller) {
     throw new Unconfirmed(refusal("this confirm token is not one this server issued (or it restarted)"));
   }
   if (issued.used) throw new Unconfirmed(refusal("this confirm token was used already"));
   if (issued.expiresAt <= Date.now()) throw new Unconfirmed(refusal("this confirm token expired"));
-  if (issued.binding !== asked.binding) {
+  if (!sameCall(issued.binding, asked.binding)) {
     throw new Unconfirmed(refusal("this confirm token was issued for other arguments or another tool"));
   }
   issued.used = true;
@@ -244,19 +249,18 @@ function grew(shown: number | undefined, now: number | undefined): boolean {
 
 const callers = new WeakMap<FlownallyClient, string>();
 
-/**
- * The call a confirmation is for: the caller (one API client per key), then the
- * tool and its arguments. The caller part leads, so a token can be checked
- * against the caller before anything else.
- */
-function bindingOf(client: FlownallyClient, tool: string, args: Readonly<Record<string, unknown>>): string {
+/** The call a confirmation is for; arguments in another key order are the same call. */
+function bindingOf(client: FlownallyClient, tool: string, args: Readonly<Record<string, unknown>>): Binding {
   let caller = callers.get(client);
   if (!caller) {
     caller = randomBytes(8).toString("hex");
     callers.set(client, caller);
   }
-  const call = createHash("sha256").update(canonicalJson({ tool, args })).digest("hex");
-  return `${caller}${call}`;
+  return { caller, call: createHash("sha256").update(canonicalJson({ tool, args })).digest("hex") };
+}
+
+function sameCall(a: Binding, b: Binding): boolean {
+  return a.caller === b.caller && a.call === b.call;
 }
 
 const WHY: Record<Confirm, string> = {
