@@ -62,7 +62,8 @@ export async function tagBench(): Promise<TagBenchResult> {
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
   const { port } = http.address() as AddressInfo;
 
-  const command = parseCli(["--toolsets", "all"], {});
+  // Unattended, as an automation runs a bulk change: nothing asks first.
+  const command = parseCli(["--toolsets", "all", "--confirm", "never"], {});
   if (command.kind !== "serve") throw new Error("unexpected CLI result");
   const config = { ...command.config, apiKey: "bench", baseUrl: `http://127.0.0.1:${port}/v1` };
   const api = new FlownallyClient({ baseUrl: config.baseUrl, apiKey: "bench", userAgent: "flownally-mcp/bench" });
@@ -78,7 +79,7 @@ export async function tagBench(): Promise<TagBenchResult> {
       const before = requests;
       const start = performance.now();
       const result = await client.callTool(
-        { name: "tag_contacts", arguments: { tagId: "tag_bench" } },
+        { name: "tag_contacts", arguments: { tagId: "tag_bench", archived: false } },
         CallToolResultSchema,
         {
           timeout: 120_000,

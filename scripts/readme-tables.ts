@@ -8,9 +8,10 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { encode } from "gpt-tokenizer/encoding/o200k_base";
 import { FlownallyClient } from "../src/client/http.js";
-import { inDefaultProfile, parseCli } from "../src/config.js";
+import { DEFAULT_CONFIRM, inDefaultProfile, parseCli } from "../src/config.js";
 import { EVERY_TOOL, profileOf } from "../src/pointers.js";
 import { createServer } from "../src/server.js";
+import { listedForMode } from "../src/tools/confirm-modes.js";
 import { allTools } from "../src/tools/index.js";
 import { listedTool } from "../src/tools/registry.js";
 import { TOOLSETS, type Tool } from "../src/tools/types.js";
@@ -34,8 +35,9 @@ export function cost(t: ListedTool): number {
   return encode(JSON.stringify({ name, title, description, inputSchema, annotations })).length;
 }
 
+// As the default (--confirm auto) lists them: tools that may ask take `confirm`.
 const tokensOf = (tools: readonly Tool[], profile = EVERY_TOOL) =>
-  tools.reduce((sum, t) => sum + cost(listedTool(t, profile)), 0);
+  tools.reduce((sum, t) => sum + cost(listedForMode(listedTool(t, profile), t.confirm, DEFAULT_CONFIRM.mode)), 0);
 const fmt = (n: number) => n.toLocaleString("en-US");
 
 /** The discovery tools as a real client lists them (all operations, read-write). */

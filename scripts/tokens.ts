@@ -1,7 +1,9 @@
 // The o200k token cost of each tool as tools/list shows it (name, title,
 // description, inputSchema, annotations). Run directly, it prints one line per tool.
 import { encode } from "gpt-tokenizer/encoding/o200k_base";
+import { DEFAULT_CONFIRM } from "../src/config.js";
 import { EVERY_TOOL, type Profile, profileOf } from "../src/pointers.js";
+import { listedForMode } from "../src/tools/confirm-modes.js";
 import { allTools } from "../src/tools/index.js";
 import { listedTool } from "../src/tools/registry.js";
 import type { Tool, Toolset } from "../src/tools/types.js";
@@ -12,12 +14,15 @@ export interface ToolTokens {
   tokens: number;
 }
 
-/** Each tool's cost as `profile` lists it (texts naming tools differ where those are not served). */
+/**
+ * Each tool's cost as `profile` lists it (texts naming tools differ where those are not served),
+ * with the `confirm` argument where the default --confirm mode may ask.
+ */
 export function toolTokens(tools: readonly Tool[] = allTools, profile: Profile = EVERY_TOOL): ToolTokens[] {
   return tools.map((tool) => ({
     name: tool.name,
     toolset: tool.toolset,
-    tokens: encode(JSON.stringify(listedTool(tool, profile))).length,
+    tokens: encode(JSON.stringify(listedForMode(listedTool(tool, profile), tool.confirm, DEFAULT_CONFIRM.mode))).length,
   }));
 }
 

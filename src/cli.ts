@@ -8,6 +8,7 @@
 
 import { statSync } from "node:fs";
 import { ConfigError, parseCli, USAGE } from "./config.js";
+import { instructions } from "./instructions.js";
 import { addSecret, exitUsage, log } from "./log.js";
 import { PRECOMPUTED } from "./tools/listing.js";
 import { precomputedSelection, unknownToolNames } from "./tools/selection.js";
@@ -48,13 +49,14 @@ async function main(): Promise<void> {
   // (which starts its own API first), HTTP and discovery mode (listed at run time) start whole.
   const tools =
     PRECOMPUTED && !config.http && !config.sandbox && config.toolMode === "operations"
-      ? precomputedSelection(config)
+      ? precomputedSelection(config, config.confirm.mode)
       : undefined;
   if (!PRECOMPUTED || !tools) return (await server()).serveFull(config);
   const { listing } = PRECOMPUTED;
   serveFront({
     opening: PRECOMPUTED.opening,
     tools: tools.listed,
+    instructions: instructions(config),
     uiTools: () =>
       withViews(tools.listed, (name) => {
         const entry = listing[name];

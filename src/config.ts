@@ -31,6 +31,18 @@ export function inDefaultProfile(tool: { name: string; toolset: Toolset }): bool
   return DEFAULT_TOOLSETS.includes(tool.toolset) || DEFAULT_EXTRA_TOOLS.includes(tool.name);
 }
 
+/** --confirm: when the user is asked before a change (README "Safety"). */
+export const CONFIRM_MODES = ["auto", "always", "never"] as const;
+export type ConfirmMode = (typeof CONFIRM_MODES)[number];
+
+export interface ConfirmSettings {
+  mode: ConfirmMode;
+  /** Under auto, a bulk change of more contacts than this asks first. */
+  bulkThreshold: number;
+}
+
+export const DEFAULT_CONFIRM: ConfirmSettings = { mode: "auto", bulkThreshold: 25 };
+
 export interface Config {
   apiKey: string | undefined;
   baseUrl: string;
@@ -46,6 +58,7 @@ export interface Config {
   toolMode: "operations" | "discovery";
   maxResultTokens: number;
   fileRoots: readonly string[] | undefined;
+  confirm: ConfirmSettings;
   sandbox: boolean;
   http: { host: string; port: number; stateless: boolean } | undefined;
 }
@@ -84,6 +97,11 @@ Options:
   --tool-mode <mode>        operations (one tool per operation) or discovery: five tools that search,
                             describe and run the selected operations (all unless --toolsets) (env FLOWNALLY_TOOL_MODE)
   --max-result-tokens <n>   Cap on a result's size in tokens (env FLOWNALLY_MAX_RESULT_TOKENS; default 20000)
+  --confirm <mode>          When the user is asked before a change (env FLOWNALLY_CONFIRM): auto (default:
+                            hard-to-undo changes, bulk changes above the threshold, messages to new recipients),
+                            always (every destructive, bulk or outbound change), never (unattended automations)
+  --confirm-threshold <n>   Under auto, a bulk change of more contacts than this asks first
+                            (env FLOWNALLY_CONFIRM_THRESHOLD; default ${DEFAULT_CONFIRM.bulkThreshold})
   --http                    Serve Streamable HTTP at /mcp instead of stdio (env FLOWNALLY_HTTP=1)
   --host <host>             HTTP bind address (env FLOWNALLY_HOST; default 127.0.0.1)
   --port <port>             HTTP port (env FLOWNALLY_PORT; default 3000)
@@ -138,6 +156,8 @@ export function parseCli(argv: readonly string[], env: Env): CliCommand {
     "--exclude-tools",
     "--tool-mode",
     "--max-result-tokens",
+    "--confirm",
+    "--confirm-threshold",
     "--host",
     "--port",
   ]);
@@ -215,6 +235,9 @@ export function parseCli(argv: readonly string[], env: Env): CliCommand {
   if (flags.has("--empty")) throw new ConfigError("--empty goes with --sandbox-api");
 
   const toolMode = str("--tool-mode", "FLOWNALLY_TOOL_MODE") ?? "operations";
+  const confirm = str("--confirm", "FLOWNALLY_CONFIRM") ?? DEFAULT_CONFIRM.mode;
+  if (!isConfirmMode(confirm))
+    throw new ConfigError(`--confirm must be ${CONFIRM_MODES.join(", ")} (FLOWNALLY_CONFIRM too), not "${confirm}"`);
   if (toolMode !== "operations" && toolMode !== "discovery")
     throw new ConfigError("--tool-mode must be operations or discovery");
   const baseUrl = env.FLOWNALLY_BASE_URL || DEFAULT_BASE_URL;
@@ -256,6 +279,16 @@ export function parseCli(argv: readonly string[], env: Env): CliCommand {
         folders.length > 0
           ? fileRoots(folders, "folders after the options")
           : fileRoots(env.FLOWNALLY_FILE_ROOTS?.split(delimiter), "FLOWNALLY_FILE_ROOTS"),
+      confirm: {
+        mode: confirm,
+        bulkThreshold: int(
+          str("--confirm-threshold", "FLOWNALLY_CONFIRM_THRESHOLD"),
+          "--confirm-threshold",
+          DEFAULT_CONFIRM.bulkThreshold,
+          0,
+          1_000_000,
+        ),
+      },
       sandbox: bool("--sandbox", "FLOWNALLY_SANDBOX"),
       http: bool("--http", "FLOWNALLY_HTTP")
         ? {
@@ -266,6 +299,10 @@ export function parseCli(argv: readonly string[], env: Env): CliCommand {
         : undefined,
     },
   };
+}
+
+function isConfirmMode(value: string): value is ConfirmMode {
+  return (CONFIRM_MODES as readonly string[]).includes(value);
 }
 
 /** The names of a comma-separated list, blanks dropped; undefined when the option was not given. */

@@ -8,6 +8,7 @@ import type { FlownallyClient } from "./client/http.js";
 import type { Config } from "./config.js";
 import { FileRoots } from "./files/roots.js";
 import { ICONS } from "./icons.js";
+import { instructions } from "./instructions.js";
 import { registerPrompts } from "./prompts/index.js";
 import { type ChangeDelivery, registerResources } from "./resources/index.js";
 import { loadCatalogue } from "./tools/catalogue.js";
@@ -32,21 +33,6 @@ export interface ServerDeps {
    * on its machine, and following them would let it read any file on this one.
    */
   files?: FileRoots;
-}
-
-export function instructions(config: Config): string {
-  return [
-    "Flownally CRM and messaging workspace.",
-    "Definitions are resources: flownally://tags, flownally://contacts/custom-fields, flownally://properties/custom-fields,",
-    "flownally://event-types (with payloadSchema), flownally://inboxes; one contact is flownally://contacts/{id}.",
-    "Resources are read live.",
-    "tagId, tagIds, customFieldId and eventTypeId take an id or the exact name (any case).",
-    "Event payloads, date field values and phones are checked before sending; a refusal means nothing was sent.",
-    "Prompts: segment-and-tag, record-an-event, triage-open-conversations.",
-    config.sandbox ? "This is the SANDBOX demo workspace: simulated data, changes vanish on exit." : "",
-  ]
-    .filter(Boolean)
-    .join(" ");
 }
 
 /**
@@ -87,6 +73,7 @@ export function createServer(config: Config, deps: ServerDeps): McpServer {
     files,
     preparers,
     afterSuccess: noteSuccess(workspace),
+    confirm: config.confirm,
   };
   // MCP App views for clients that render them (src/views/); discovery's own tools show none.
   const views = config.toolMode === "discovery" ? undefined : new Views(server, options);

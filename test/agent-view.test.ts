@@ -82,7 +82,11 @@ describe("on the sandbox, default profile", () => {
     if (!other) throw new Error("seed changed");
     await mcp.call("add_tag_to_contact", { contactId: other.id, tagId: "VIP" });
     expect(await labeled("VIP")).toBe((before ?? 0) + 1);
-    await mcp.call("delete_contact", { id: other.id });
+    // Deleting asks first (--confirm auto); this client has no form, so the preview's token confirms.
+    const preview = textOf(await mcp.call("delete_contact", { id: other.id }));
+    const confirm = /"confirm": "([^"]+)"/.exec(preview)?.[1];
+    expect(await labeled("VIP")).toBe((before ?? 0) + 1);
+    await mcp.call("delete_contact", { id: other.id, confirm });
     expect(await labeled("VIP")).toBe(before);
   });
 

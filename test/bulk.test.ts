@@ -284,7 +284,7 @@ describe("against a scripted API", () => {
     loop.requests.length = 0;
     const controller = new AbortController();
     const call = api.client.callTool(
-      { name: "tag_contacts", arguments: { tagId: "tag_slow", concurrency: 2 } },
+      { name: "tag_contacts", arguments: { tagId: "tag_slow", archived: false, concurrency: 2 } },
       CallToolResultSchema,
       { signal: controller.signal },
     );

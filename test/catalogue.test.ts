@@ -7,7 +7,8 @@ import { readFileSync } from "node:fs";
 import type { Tool as ListedTool } from "@modelcontextprotocol/sdk/types.js";
 import { encode } from "gpt-tokenizer/encoding/o200k_base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inDefaultProfile } from "../src/config.js";
+import { DEFAULT_CONFIRM, inDefaultProfile } from "../src/config.js";
+import { CONFIRM_ARGUMENT } from "../src/tools/confirm-modes.js";
 import { allTools } from "../src/tools/index.js";
 import { type Connected, connect, testConfig } from "./helpers/mcp.js";
 import { expectToolsnap, staleToolsnaps } from "./helpers/toolsnaps.js";
@@ -24,7 +25,8 @@ const spec = new Set(
 let mcp: Connected;
 let listed: ListedTool[];
 beforeAll(async () => {
-  mcp = await connect(testConfig({ baseUrl: "http://127.0.0.1:9/v1" }));
+  // As the default (--confirm auto) lists them: tools that may ask take `confirm`.
+  mcp = await connect(testConfig({ baseUrl: "http://127.0.0.1:9/v1", confirm: DEFAULT_CONFIRM }));
   listed = (await mcp.client.listTools()).tools;
 });
 afterAll(() => mcp.close());
@@ -83,9 +85,12 @@ describe("every tool", () => {
       expect(tool.description?.length ?? 0, tool.name).toBeLessThanOrEqual(300);
       const properties = (tool.inputSchema.properties ?? {}) as Record<string, { description?: string }>;
       for (const [name, schema] of Object.entries(properties)) {
+        // The shared confirmation argument is described once, in the server's instructions.
+        if (name === CONFIRM_ARGUMENT) continue;
         expect(schema.description, `${tool.name}.${name} has no description`).toBeTruthy();
       }
     }
+    expect(mcp.client.getInstructions()).toMatch(/pass it back as confirm, with the same arguments/);
   });
 
   it("has a schema every client accepts", () => {
@@ -119,7 +124,9 @@ describe("token budget (o200k)", () => {
 describe("tools/list snapshots, one per tool (test/__toolsnaps__)", () => {
   let discovery: ListedTool[];
   beforeAll(async () => {
-    const mode = await connect(testConfig({ baseUrl: "http://127.0.0.1:9/v1", toolMode: "discovery" }));
+    const mode = await connect(
+      testConfig({ baseUrl: "http://127.0.0.1:9/v1", toolMode: "discovery", confirm: DEFAULT_CONFIRM }),
+    );
     discovery = (await mode.client.listTools()).tools;
     await mode.close();
   });

@@ -23,7 +23,7 @@ import type { Clock } from "../src/client/http.js";
 import { createConnectionPool } from "../src/client/pool.js";
 import { EVERY_TOOL } from "../src/pointers.js";
 import { callTool } from "../src/tools/registry.js";
-import { defineTool, READ, type ToolContext } from "../src/tools/types.js";
+import { type CallContext, defineTool, READ } from "../src/tools/types.js";
 import { startHttpServer } from "../src/transports/http/index.js";
 import { Workspace } from "../src/workspace/workspace.js";
 import { json, type Loopback, type Recorded, startLoopback } from "./helpers/loopback.js";
@@ -383,7 +383,7 @@ describe("failures leave a trace the model can act on", () => {
       },
     });
     const trace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-    const ctx: ToolContext = {
+    const ctx: CallContext = {
       client: mcp.api,
       signal: new AbortController().signal,
       profile: EVERY_TOOL,
@@ -393,7 +393,7 @@ describe("failures leave a trace the model can act on", () => {
         throw new Error("no files here");
       },
     };
-    const result = await callTool(broken, {}, ctx, { client: mcp.api, maxResultTokens: 1000 });
+    const result = (await callTool(broken, {}, ctx, { client: mcp.api, maxResultTokens: 1000 })) as CallToolResult;
     const id = /\(error ([0-9a-f]{8})\)/.exec(textOf(result))?.[1];
     expect(result.isError).toBe(true);
     expect(id).toBeDefined();

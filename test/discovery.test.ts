@@ -21,7 +21,7 @@ let mcp: Connected;
 let listed: ListedTool[];
 
 function discoveryConfig(argv: string[] = [], api = { baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey }) {
-  const command = parseCli(["--tool-mode", "discovery", ...argv], {});
+  const command = parseCli(["--tool-mode", "discovery", "--confirm", "never", ...argv], {});
   if (command.kind !== "serve") throw new Error("unexpected");
   return testConfig({ ...command.config, ...api });
 }
@@ -78,7 +78,8 @@ describe("discovery mode", () => {
     expect(dataOf(result)).toMatchObject({
       method: "PUT",
       path: "/contacts/{contactId}/custom-fields/{customFieldId}",
-      executor: "execute_write_operation",
+      // It overwrites a value.
+      executor: "execute_destructive_operation",
       inputSchema: listedTool(tool).inputSchema,
       annotations: listedTool(tool).annotations,
     });
@@ -180,7 +181,8 @@ const WORKFLOW_RUNS = [
   },
   {
     tool: "tag_contacts",
-    executor: "execute_write_operation",
+    // It may untag, so it runs as destructive.
+    executor: "execute_destructive_operation",
     args: (tagId: string) => ({ tagId, contactIds: [DEMO_IDS.anna] }),
     expect: { matched: 1, applied: 1, failed: 0 },
   },

@@ -4,10 +4,10 @@
 // their change notifications, prompts, completions, progress, logging, and
 // cancellation that stops the work it started.
 
-import { spawn } from "node:child_process";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Sandbox, startSandbox } from "../src/sandbox/index.js";
 import { allTools } from "../src/tools/index.js";
+import { builtHttp } from "./helpers/built-http.js";
 import { type CallOptions, connectEra, ERAS, type EraClient, type EraName } from "./helpers/eras.js";
 import { json, type Loopback, startLoopback } from "./helpers/loopback.js";
 import { testConfig } from "./helpers/mcp.js";
@@ -17,7 +17,7 @@ const VIAS: readonly Via[] = ["memory", "stdio", "http"];
 
 let sandbox: Sandbox;
 const open: EraClient[] = [];
-const children: ReturnType<typeof spawn>[] = [];
+const http = builtHttp();
 
 beforeAll(async () => {
   sandbox = await startSandbox();
@@ -26,33 +26,15 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((c) => c.close().catch(() => undefined)));
 });
 afterAll(async () => {
-  for (const child of children) child.kill("SIGTERM");
+  http.stopAll();
   await sandbox.close();
 });
-
-/** Starts the built binary serving HTTP on a free port; resolves with its /mcp URL. */
-async function builtHttp(args: string[], env: Record<string, string> = {}): Promise<string> {
-  const child = spawn(process.execPath, ["dist/cli.js", ...args, "--http", "--port", "0"], {
-    stdio: ["ignore", "ignore", "pipe"],
-    env: { PATH: process.env.PATH ?? "", ...env },
-  });
-  children.push(child);
-  let stderr = "";
-  return new Promise((resolve, reject) => {
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const url = /listening on (\S+\/mcp)/.exec(stderr)?.[1];
-      if (url) resolve(url);
-    });
-    child.once("exit", (code) => reject(new Error(`exited ${code}: ${stderr}`)));
-  });
-}
 
 let sandboxHttp: Promise<string> | undefined;
 
 /** One built binary serving its sandbox over HTTP, shared by every HTTP case. */
 function sandboxOverHttp(): Promise<string> {
-  sandboxHttp ??= builtHttp(["--sandbox", "--toolsets", "all"]);
+  sandboxHttp ??= http.start(["--sandbox", "--toolsets", "all"]);
   return sandboxHttp;
 }
 
@@ -148,10 +130,10 @@ describe.each(ERAS)("cancellation, a %s client", (era) => {
       via === "memory"
         ? await connectEra(era, { kind: "memory", config: testConfig({ baseUrl: slow.baseUrl, apiKey: "slow-key" }) })
         : via === "stdio"
-          ? await connectEra(era, { kind: "stdio", args: ["--toolsets", "all"], env })
+          ? await connectEra(era, { kind: "stdio", args: ["--toolsets", "all", "--confirm", "never"], env })
           : await connectEra(era, {
               kind: "http",
-              url: await builtHttp(["--toolsets", "all"], { FLOWNALLY_BASE_URL: slow.baseUrl }),
+              url: await http.start(["--toolsets", "all", "--confirm", "never"], { FLOWNALLY_BASE_URL: slow.baseUrl }),
               token: "slow-key",
             });
     open.push(client);

@@ -117,10 +117,11 @@ describe("problem-detail summaries", () => {
     },
     {
       status: 409,
-      tool: "archive_contact",
-      args: { id: "con_1" },
-      body: { title: "Conflict", status: 409, code: "contact_already_archived", detail: "Already archived." },
-      expected: [/^409 contact_already_archived/, /Nothing changed/],
+      // archive_contact answers this conflict as a success (its `already`); activate_journey cannot tell it.
+      tool: "activate_journey",
+      args: { id: "jrn_1" },
+      body: { title: "Conflict", status: 409, code: "journey_already_active", detail: "Already active." },
+      expected: [/^409 journey_already_active/, /Nothing changed/],
     },
     {
       status: 422,

@@ -129,9 +129,14 @@ async function modernInProcess(args: string[], requests: readonly Request[]): Pr
 }
 
 describe("the stdio front door", () => {
-  const configs = [[], ["--toolsets", "all"], ["--read-only"], ["--toolsets", "tags", "--tools", "get_contact"]].map(
-    (args) => ({ args }),
-  );
+  const configs = [
+    [],
+    ["--toolsets", "all"],
+    ["--read-only"],
+    ["--toolsets", "tags", "--tools", "get_contact"],
+    ["--confirm", "never"],
+    ["--toolsets", "all", "--confirm", "always"],
+  ].map((args) => ({ args }));
   const versions = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05", "1999-01-01"];
 
   it.each(configs)("answers the opening as the server does, for $args", async ({ args }) => {

@@ -4,10 +4,12 @@
 // registrar's callTool, so validation, preparers, errors and results are the
 // same as in operations mode.
 
-import type { CallToolResult } from "@modelcontextprotocol/server";
 import * as z from "zod";
+import { DEFAULT_CONFIRM } from "../config.js";
 import { profileOf } from "../pointers.js";
+import { listedForMode, mayAsk } from "./confirm-modes.js";
 import {
+  type CallResult,
   callTool,
   failure,
   type Listable,
@@ -17,7 +19,7 @@ import {
   type Served,
 } from "./registry.js";
 import { compactJson } from "./result.js";
-import { CREATE, READ, type Tool, type ToolContext } from "./types.js";
+import { type CallContext, CREATE, READ, type Tool } from "./types.js";
 
 type OperationClass = "read" | "write" | "destructive";
 
@@ -27,9 +29,14 @@ const EXECUTOR: Record<OperationClass, string> = {
   destructive: "execute_destructive_operation",
 };
 
-export function classOf(tool: Pick<Tool, "hints">): OperationClass {
+/**
+ * The executor of an operation, by what it may do: a destructive one, or one
+ * the user is asked about first by default (a bulk change, a message to a new
+ * recipient), runs through the destructive executor, whatever its name.
+ */
+export function classOf(tool: Pick<Tool, "hints" | "confirm">): OperationClass {
   if (tool.hints.readOnlyHint) return "read";
-  return tool.hints.destructiveHint ? "destructive" : "write";
+  return tool.hints.destructiveHint || mayAsk(tool.confirm, "auto") ? "destructive" : "write";
 }
 
 const operation = z.string().min(1).describe("Operation name from search_operations");
@@ -75,10 +82,10 @@ function firstSentence(text: string): string {
 }
 
 interface DiscoveryTool extends Listable {
-  call(args: Record<string, unknown>, ctx: ToolContext): Promise<CallToolResult>;
+  call(args: Record<string, unknown>, ctx: CallContext): Promise<CallResult>;
 }
 
-const text = (value: string): CallToolResult => ({ content: [{ type: "text", text: value }] });
+const text = (value: string): CallResult => ({ content: [{ type: "text", text: value }] });
 
 /** The five discovery tools over `operations` (already filtered by toolsets, tools, exclusions and read-only). */
 export function discoveryTools(operations: readonly Tool[], base: RegistryOptions, readOnly: boolean): Served[] {
@@ -119,7 +126,11 @@ export function discoveryTools(operations: readonly Tool[], base: RegistryOption
     call: async (args) => {
       const tool = byName.get(String(args.operation));
       if (!tool) return unknown(String(args.operation));
-      const { name, title, description, inputSchema, annotations } = listedTool(tool, options.profile);
+      const { name, title, description, inputSchema, annotations } = listedForMode(
+        listedTool(tool, options.profile),
+        tool.confirm,
+        (options.confirm ?? DEFAULT_CONFIRM).mode,
+      );
       const data = {
         name,
         title,
@@ -169,15 +180,16 @@ export function discoveryTools(operations: readonly Tool[], base: RegistryOption
       executor(
         "write",
         "Run a write operation",
-        "Run an operation that creates or changes data, or sends messages; not deletions.",
-        // Open world: it may message customers (send_message) or call the webhook.
+        "Run an operation that creates or adds data, or replies to customers; not deletions or overwrites.",
+        // Open world: it may reply to customers or call the webhook.
         { ...CREATE, openWorldHint: true },
       ),
       executor(
         "destructive",
         "Run a destructive operation",
-        "Run an operation that deletes, removes or revokes something. Confirm with the user first.",
-        { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+        "Run an operation that deletes, overwrites or revokes, changes contacts in bulk, or may message someone new; the user may be asked first.",
+        // Open world: a message to a new recipient runs here.
+        { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
       ),
     );
   }

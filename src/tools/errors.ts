@@ -172,7 +172,7 @@ function nextStep(err: ApiStatusError, tool: Tool, args: Readonly<Record<string,
 function conflictStep(code: string, tool: Tool): Text {
   // A tool that sends an Idempotency-Key always sends one: "already exists" then means that key was used.
   if (/idempot|already_recorded/i.test(code) || (/already_exists/.test(code) && tool.idempotencyKey))
-    return "Already recorded under this idempotencyKey; nothing new was written.";
+    return "Already recorded (the same event today, or this idempotencyKey); nothing new was written. A genuine repeat needs a new idempotencyKey.";
   if (/window_closed/.test(code))
     return [
       'The 24 h reply window is closed: send content type "template"',

@@ -4,25 +4,31 @@
 
 import {
   type CallToolResult,
+  type InputRequiredResult,
+  isInputRequiredResult,
   type Tool as ListedTool,
   type McpServer,
   type ServerContext,
   TRACEPARENT_META_KEY,
 } from "@modelcontextprotocol/server";
 import * as z from "zod";
+import { ConflictError } from "../client/errors.js";
 import type { FlownallyClient } from "../client/http.js";
-import { newIdempotencyKey } from "../client/http.js";
 import { fillPath, pathParams } from "../client/path.js";
 import type { QueryValue } from "../client/query.js";
+import { type ConfirmSettings, DEFAULT_CONFIRM } from "../config.js";
 import { FileRoots } from "../files/roots.js";
 import { EVERY_TOOL, type Profile, profileOf } from "../pointers.js";
 import { parseArguments } from "./arguments.js";
 import { loadCatalogue } from "./catalogue.js";
+import { askingOf, confirmation, previewOf, Unconfirmed } from "./confirm.js";
+import { listedForMode, takeToken } from "./confirm-modes.js";
 import { describeFailure } from "./errors.js";
+import { idempotencyKeyFor } from "./idempotency.js";
 import { PRECOMPUTED } from "./listing.js";
 import { successResult } from "./result.js";
 import { forProfile, precomputedSelection, selectTools, type ToolSelection } from "./selection.js";
-import type { Tool, ToolContext, ToolOutput } from "./types.js";
+import type { CallContext, Tool, ToolContext, ToolOutput } from "./types.js";
 
 export { parseArguments } from "./arguments.js";
 
@@ -43,6 +49,8 @@ export interface RegistryOptions {
   files?: FileRoots;
   /** What is served, which texts (descriptions, errors) name; default: every tool. */
   profile?: Profile;
+  /** When the user is asked before a change (--confirm); default: auto, above 25 contacts. */
+  confirm?: ConfirmSettings;
 }
 
 /** What tools/list shows of a definition (discovery's own tools are listed the same way). */
@@ -115,8 +123,11 @@ function isEmptyObject(value: unknown): boolean {
 /** A tool as served: its tools/list entry and how a call runs (operation tools and discovery's alike). */
 export interface Served {
   listed: ListedTool;
-  call(args: Record<string, unknown>, ctx: ToolContext): Promise<CallToolResult>;
+  call(args: Record<string, unknown>, ctx: CallContext): Promise<CallResult>;
 }
+
+/** What a call answers: its result, or a question for the user first (confirm.ts). */
+export type CallResult = CallToolResult | InputRequiredResult;
 
 /** What serve() answers from. */
 export interface ToolSource {
@@ -146,7 +157,8 @@ export function registerTools(
   extension?: ToolExtension,
 ): void {
   // The built server knows what it serves, and so what its texts may name, without loading the catalogue.
-  const precomputed = precomputedSelection(selection);
+  const { mode } = options.confirm ?? DEFAULT_CONFIRM;
+  const precomputed = precomputedSelection(selection, mode);
   const profile = precomputed?.profile;
   serve(
     server,
@@ -156,7 +168,7 @@ export function registerTools(
         const tools = selectTools(await loadCatalogue(), selection);
         const served = { ...options, profile: profile ?? profileOf(tools) };
         return tools.map((tool) => ({
-          listed: listedTool(tool, served.profile),
+          listed: listedForMode(listedTool(tool, served.profile), tool.confirm, mode),
           call: (args, ctx) => callTool(tool, args, ctx, served),
         }));
       },
@@ -201,9 +213,10 @@ export function serve(
     const meta = extra.mcpReq._meta;
     const token = meta?.progressToken;
     const trace = typeof meta?.[TRACEPARENT_META_KEY] === "string" ? meta[TRACEPARENT_META_KEY] : undefined;
-    const ctx: ToolContext = {
+    const ctx: CallContext = {
       client: options.client,
       signal: extra.mcpReq.signal,
+      asking: askingOf(server.server, extra),
       ...(trace && { trace }),
       readableFile: (path) => files.readable(path),
       profile: options.profile ?? EVERY_TOOL,
@@ -222,7 +235,7 @@ export function serve(
     };
     const result = await tool.call(params.arguments ?? {}, ctx);
     // A failure goes to the client's log too (2025: at or above its logging/setLevel; 2026: the request's logLevel).
-    if (result.isError) {
+    if (!isInputRequiredResult(result) && result.isError) {
       await extra.mcpReq.log("warning", `${params.name} failed: ${textOf(result)}`, "flownally").catch(() => {});
     }
     return result;
@@ -236,19 +249,28 @@ function textOf(result: CallToolResult): string {
 export async function callTool(
   tool: Tool,
   rawArgs: Record<string, unknown>,
-  ctx: ToolContext,
+  ctx: CallContext,
   options: RegistryOptions,
-): Promise<CallToolResult> {
-  const parsed = parseArguments(tool, rawArgs);
+): Promise<CallResult> {
+  const settings = options.confirm ?? DEFAULT_CONFIRM;
+  const given = takeToken(tool.confirm, settings.mode, rawArgs);
+  const parsed = parseArguments(tool, given.args);
   if (!parsed.ok) return failure(parsed.message);
   let args = parsed.args;
-  const served = options.profile ? { ...ctx, profile: options.profile } : ctx;
+  const served: ToolContext = {
+    ...ctx,
+    ...(options.profile && { profile: options.profile }),
+    confirm: confirmation(tool, parsed.args, given.token, ctx, settings),
+  };
   try {
     for (const prepare of options.preparers ?? []) args = await prepare(tool, args, served);
+    // An operation is confirmed here; a run confirms itself once it knows what it will change.
+    if (!tool.run) await served.confirm(() => (tool.preview ? tool.preview(args, served) : previewOf(tool, args)));
     const output = tool.run ? await tool.run(args, served) : await send(tool, args, served);
     options.afterSuccess?.(tool, args, output);
     return successResult(tool, args, output, options.maxResultTokens);
   } catch (err) {
+    if (err instanceof Unconfirmed) return err.result;
     return failure(describeFailure(err, tool, args, served.profile, ctx.trace));
   }
 }
@@ -278,7 +300,7 @@ export function buildRequest(tool: Tool, args: Readonly<Record<string, unknown>>
   const hasBody = tool.method !== "GET" && tool.method !== "DELETE" && takesBody;
   let idempotencyKey: string | undefined;
   if (tool.idempotencyKey) {
-    idempotencyKey = typeof body.idempotencyKey === "string" ? body.idempotencyKey : newIdempotencyKey();
+    idempotencyKey = idempotencyKeyFor(tool.idempotencyKey, args, body.idempotencyKey);
     if ("idempotencyKey" in tool.input) body.idempotencyKey = idempotencyKey;
   }
   return {
@@ -291,8 +313,15 @@ export function buildRequest(tool: Tool, args: Readonly<Record<string, unknown>>
 }
 
 async function send(tool: Tool, args: Readonly<Record<string, unknown>>, ctx: ToolContext): Promise<ToolOutput> {
-  const res = await ctx.client.request({ ...buildRequest(tool, args), signal: ctx.signal });
-  return { data: res.data };
+  try {
+    const res = await ctx.client.request({ ...buildRequest(tool, args), signal: ctx.signal });
+    return { data: res.data };
+  } catch (err) {
+    // Already as wanted: a repeat of an idempotent change succeeds, changing nothing.
+    if (tool.already && err instanceof ConflictError)
+      return { text: `Already ${tool.already}: nothing changed.`, changed: {} };
+    throw err;
+  }
 }
 
 export function failure(text: string): CallToolResult {

@@ -4,8 +4,10 @@
 // without a definition, a zod schema or the MCP SDK.
 
 import type { Tool as ListedTool } from "@modelcontextprotocol/server";
+import type { ConfirmMode } from "../config.js";
 import { EVERY_TOOL, type Profile, profileOf, render } from "../pointers.js";
 import { nearest } from "../workspace/similarity.js";
+import { listedForMode } from "./confirm-modes.js";
 import { PRECOMPUTED } from "./listing.js";
 import type { Toolset } from "./toolsets.js";
 import type { Hints, Tool } from "./types.js";
@@ -22,17 +24,18 @@ export interface ToolSelection {
  * tool without loading the catalogue: enough to select it, to match API paths
  * to it, and to render its texts for a profile.
  */
-export type Selectable = Pick<Tool, "name" | "toolset" | "method" | "path" | "texts"> & {
+export type Selectable = Pick<Tool, "name" | "toolset" | "method" | "path" | "texts" | "confirm"> & {
   hints: Pick<Hints, "readOnlyHint">;
 };
 
 /** A tool as Selectable, for the build to bake in. */
 export function indexEntry(tool: Tool): Selectable {
-  const { name, toolset, method, path, texts } = tool;
+  const { name, toolset, method, path, texts, confirm } = tool;
   return {
     name,
     toolset,
     hints: { readOnlyHint: tool.hints.readOnlyHint },
+    ...(confirm && { confirm }),
     ...(method && { method }),
     ...(path && { path }),
     ...(texts && { texts }),
@@ -51,15 +54,21 @@ export function selectTools<T extends Selectable>(all: readonly T[], sel: ToolSe
   );
 }
 
-/** What the build precomputed for `selection`: its tools/list entries and the profile its texts render for. */
-export function precomputedSelection(selection: ToolSelection): { listed: ListedTool[]; profile: Profile } | undefined {
+/**
+ * What the build precomputed for `selection`: its tools/list entries (with the
+ * `confirm` argument where `mode` may ask) and the profile its texts render for.
+ */
+export function precomputedSelection(
+  selection: ToolSelection,
+  mode: ConfirmMode,
+): { listed: ListedTool[]; profile: Profile } | undefined {
   if (!PRECOMPUTED) return undefined;
   const index = selectTools(PRECOMPUTED.index, selection);
   const profile = profileOf(index);
   const listed = index.map((t) => {
     const entry = PRECOMPUTED?.listing[t.name];
     if (!entry) throw new Error(`the precomputed listing has no ${t.name}; rebuild`);
-    return forProfile(entry, t.texts, profile);
+    return listedForMode(forProfile(entry, t.texts, profile), t.confirm, mode);
   });
   return { listed, profile };
 }

@@ -10,6 +10,7 @@ import type { OpenedFile } from "../files/open.js";
 import { EVERY_TOOL, type Profile, pointsAtTools, render, type Text } from "../pointers.js";
 import type { ArgRef, RefKind } from "../refs.js";
 import type { Check } from "../workspace/checks.js";
+import type { Asking } from "./confirm.js";
 import { refOf, textOf } from "./params.js";
 
 import type { Toolset } from "./toolsets.js";
@@ -32,14 +33,24 @@ export const CREATE: Hints = {
   idempotentHint: false,
   openWorldHint: false,
 };
-/** PUT/PATCH or a state change that gives the same result when repeated. */
-export const UPDATE: Hints = {
+/** Adds or restores without overwriting anything; repeated, it changes nothing more and does not fail. */
+export const SET: Hints = {
   readOnlyHint: false,
   destructiveHint: false,
   idempotentHint: true,
   openWorldHint: false,
 };
-/** DELETE: removes or revokes something. */
+/**
+ * Overwrites what was there, so destructive in MCP's sense, and not safe to
+ * repeat: a PATCH (never retried by the client), or a change a repeat refuses.
+ */
+export const OVERWRITE: Hints = {
+  readOnlyHint: false,
+  destructiveHint: true,
+  idempotentHint: false,
+  openWorldHint: false,
+};
+/** Removes, revokes or replaces; repeated, it changes nothing more. */
 export const DESTRUCTIVE: Hints = {
   readOnlyHint: false,
   destructiveHint: true,
@@ -49,8 +60,42 @@ export const DESTRUCTIVE: Hints = {
 /** Reaches people outside the workspace (messages to customers, webhook calls). */
 export const SEND: Hints = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true };
 
+/**
+ * When the user is asked before a tool acts (tools/confirm.ts; README "Safety"):
+ * - `hard-to-undo` (deletes, revocations, role changes, key rotation): asked under --confirm auto and always;
+ * - `bulk` (many contacts at once): under auto when more than the threshold would change; under always when any;
+ * - `new-recipient` (a message that may start a conversation): under auto when the recipient has none with us;
+ * - `reversible` (a change that can be put back) and `reply` (a message in an existing conversation):
+ *   only under --confirm always.
+ * A tool without one never asks.
+ */
+export type Confirm = "hard-to-undo" | "bulk" | "new-recipient" | "reversible" | "reply";
+
+/** What the user is shown before a change: what it does and, for a bulk change, how many and some of them. */
+export interface Preview {
+  /** One line, e.g. "Remove tag VIP from contacts". */
+  action: string;
+  /** Contacts a bulk change would change (not those already as wanted). */
+  count?: number;
+  /** Some of them, by name. */
+  sample?: readonly string[];
+  /** A message's recipient has no conversation with us yet. */
+  newRecipient?: boolean;
+}
+
 export interface ToolContext {
   client: FlownallyClient;
+  /**
+   * Asks the user before the change the call is about to make, when its
+   * definition's `confirm` class and the --confirm mode say so (confirm.ts):
+   * resolves to go ahead; otherwise throws what the call answers instead
+   * (a question, a preview with a token, a refusal). The registrar calls it
+   * before sending an operation; a `run` calls it itself, once it knows
+   * what it will change and before changing anything.
+   */
+  confirm(preview: () => Preview | Promise<Preview>): Promise<void>;
+  /** How this request can ask its user, if at all (confirm.ts); absent: only by a confirmation token. */
+  asking?: Asking;
   /** Aborted when the MCP client cancels the call. */
   signal: AbortSignal;
   /** The caller's W3C trace context (`_meta.traceparent`), named in the server's own log lines. */
@@ -78,6 +123,9 @@ export interface ToolOutput {
   changed?: Partial<Record<RefKind, readonly string[]>>;
 }
 
+/** What the registrar's tools/call hands a tool before the call's own confirmation is bound (see callTool). */
+export type CallContext = Omit<ToolContext, "confirm">;
+
 export type Args<S extends z.ZodRawShape> = z.infer<z.ZodObject<S>>;
 
 export interface ToolSpec<S extends z.ZodRawShape> {
@@ -90,13 +138,28 @@ export interface ToolSpec<S extends z.ZodRawShape> {
   scopes: readonly string[];
   input: S;
   hints: Hints;
+  /** When the user is asked before it acts; stated here, derived from nothing else. */
+  confirm?: Confirm;
+  /** What the user is shown before it acts, when more than its title and arguments (a run previews itself). */
+  preview?: (args: Args<S>, ctx: ToolContext) => Promise<Preview>;
+  /**
+   * What a 409 Conflict means for this operation: the target is already so
+   * (e.g. "archived"). The call then succeeds saying so, as a repeat of an
+   * idempotent change should; the reference or the sandbox names that conflict.
+   */
+  already?: string;
   /** The API operation: method and path template such as `/contacts/{contactId}/tags/{tagId}`. */
   method?: HttpMethod;
   path?: string;
   /** Arguments sent as query parameters. Path parameters come from the template; every other argument is a body attribute. */
   query?: readonly (keyof S & string)[];
-  /** Send an Idempotency-Key (the caller's `idempotencyKey` argument, or a generated one) so retries are safe. */
-  idempotencyKey?: boolean;
+  /**
+   * Send an Idempotency-Key, so retries are safe (tools/idempotency.ts): the
+   * caller's `idempotencyKey` argument; else, with `derivedFrom`, one derived
+   * from those arguments and the UTC day (the same write that day is written
+   * once); else a new one.
+   */
+  idempotencyKey?: true | { derivedFrom: readonly (keyof S & string)[] };
   /** Arguments of which at least one must be given and not blank, and why; checked with the schema, before any request. */
   oneOf?: { args: readonly (keyof S & string)[]; why: string };
   /** Checks made before sending, in order, after names are resolved (workspace/checks.ts). */
@@ -119,7 +182,7 @@ export interface ToolTexts {
 }
 
 /** A definition with its argument types erased, as the registrar holds it. */
-export interface Tool extends Omit<ToolSpec<z.ZodRawShape>, "run" | "query" | "description" | "oneOf"> {
+export interface Tool extends Omit<ToolSpec<z.ZodRawShape>, "run" | "query" | "description" | "oneOf" | "preview"> {
   /** The description with every tool served. */
   description: string;
   /** What changes with the profile; absent when nothing does. */
@@ -129,6 +192,7 @@ export interface Tool extends Omit<ToolSpec<z.ZodRawShape>, "run" | "query" | "d
   query?: readonly string[];
   oneOf?: { args: readonly string[]; why: string };
   run?: (args: Record<string, unknown>, ctx: ToolContext) => Promise<ToolOutput>;
+  preview?: (args: Record<string, unknown>, ctx: ToolContext) => Promise<Preview>;
 }
 
 export function defineTool<S extends z.ZodRawShape>(spec: ToolSpec<S>): Tool {

@@ -21,6 +21,8 @@ export interface FrontOptions {
   tools: readonly ListedTool[];
   /** The same for a client that declares the MCP Apps UI extension: with the views' links and app-only tools. */
   uiTools(): readonly ListedTool[];
+  /** What this configuration tells the client about the server (src/instructions.ts). */
+  instructions: string;
   /** Loads the SDK server and gives it the connection. */
   handover(handover: Handover): void;
   /** stdin ended before anything needed the SDK. */
@@ -48,9 +50,11 @@ export function serveFront(options: FrontOptions): void {
 
   // A client that shows MCP App views is listed them too (src/views/): known at its initialize.
   let answers: Readonly<Record<string, unknown>> = {};
+  const { instructions } = options;
   const modernAnswers: Readonly<Record<string, unknown>> = {
     ...opening.modern.answers,
     "tools/list": { tools: options.tools, ...opening.modern.answers["tools/list"] },
+    "server/discover": { ...opening.modern.answers["server/discover"], instructions },
   };
 
   const answer = (id: RequestId, result: unknown): void => {
@@ -78,7 +82,7 @@ export function serveFront(options: FrontOptions): void {
         : { ...opening.lists, "tools/list": { tools: options.tools } };
       // As the SDK settles it: the version asked for when it speaks it, else its newest 2025-era one.
       const protocolVersion = opening.versions.includes(requested) ? requested : opening.versions[0];
-      answer(message.id, { ...opening.initialize, protocolVersion });
+      answer(message.id, { ...opening.initialize, instructions, protocolVersion });
       opens(message.id, line, "legacy");
       return true;
     }

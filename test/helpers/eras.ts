@@ -17,6 +17,7 @@ import { StdioClientTransport as V1StdioTransport } from "@modelcontextprotocol/
 import { StreamableHTTPClientTransport as V1HttpTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { InMemoryTransport as V1InMemory } from "@modelcontextprotocol/sdk/inMemory.js";
 import {
+  ElicitRequestSchema,
   LoggingMessageNotificationSchema,
   ResourceUpdatedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
@@ -37,6 +38,8 @@ export interface CallOptions {
 /** What a test of a main job needs from a client, the same in either era. */
 export interface EraClient {
   era: EraName;
+  /** The SDK client itself, for what this interface does not cover. */
+  raw: V1Client | Client;
   /** The era the connection actually landed on, as the client reports it. */
   negotiated(): string | undefined;
   listTools(): Promise<{ name: string }[]>;
@@ -52,18 +55,34 @@ export interface EraClient {
   close(): Promise<void>;
 }
 
+/** How a user answers a form: the client shows `message` and returns the user's choice. */
+export type Answer = (message: string) => "accept" | "decline" | "cancel";
+
+export interface EraOptions {
+  /** Declares form elicitation (both eras: `capabilities.elicitation`) and answers every form with this. */
+  elicit?: Answer;
+}
+
+/** An elicitation result for the user's choice: an accepted form carries its (empty) content. */
+function answered(answer: Answer, message: string) {
+  const action = answer(message);
+  return action === "accept" ? { action, content: {} } : { action };
+}
+
 type Where =
   /** An in-process server acting with `config`'s key and base URL. */
   | { kind: "memory"; config: Config }
   | { kind: "stdio"; args: string[]; env?: Record<string, string> }
   | { kind: "http"; url: string; token?: string };
 
-export async function connectEra(era: EraName, where: Where): Promise<EraClient> {
-  return era === "2025-11-25" ? connectLegacy(where) : connectModern(where);
+export async function connectEra(era: EraName, where: Where, options: EraOptions = {}): Promise<EraClient> {
+  return era === "2025-11-25" ? connectLegacy(where, options) : connectModern(where, options);
 }
 
-async function connectLegacy(where: Where): Promise<EraClient> {
-  const client = new V1Client({ name: "era-2025", version: "1.0.0" });
+async function connectLegacy(where: Where, { elicit }: EraOptions): Promise<EraClient> {
+  const client = new V1Client({ name: "era-2025", version: "1.0.0" }, elicit && { capabilities: { elicitation: {} } });
+  // The server asks through a real elicitation/create request (the SDK's legacy shim).
+  if (elicit) client.setRequestHandler(ElicitRequestSchema, (req) => answered(elicit, req.params.message));
   let closeServer = async (): Promise<void> => {};
   if (where.kind === "memory") {
     const api = apiClient(where.config);
@@ -83,6 +102,7 @@ async function connectLegacy(where: Where): Promise<EraClient> {
   client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => updated.get(n.params.uri)?.(n.params.uri));
   return {
     era: "2025-11-25",
+    raw: client,
     negotiated: () => client.getServerVersion() && "legacy",
     listTools: async () => (await client.listTools()).tools,
     callTool: async (name, args = {}, options = {}) =>
@@ -108,11 +128,13 @@ async function connectLegacy(where: Where): Promise<EraClient> {
   };
 }
 
-async function connectModern(where: Where): Promise<EraClient> {
+async function connectModern(where: Where, { elicit }: EraOptions): Promise<EraClient> {
   const client = new Client(
     { name: "era-2026", version: "1.0.0" },
-    { versionNegotiation: { mode: { pin: "2026-07-28" } } },
+    { versionNegotiation: { mode: { pin: "2026-07-28" } }, ...(elicit && { capabilities: { elicitation: {} } }) },
   );
+  // The server answers input_required; the client fulfils it through this handler and retries the call.
+  if (elicit) client.setRequestHandler("elicitation/create", (req) => answered(elicit, req.params.message));
   let closeServer = async (): Promise<void> => {};
   if (where.kind === "memory") {
     // The HTTP transport's own per-key wiring, driven through its fetch in process.
@@ -135,6 +157,7 @@ async function connectModern(where: Where): Promise<EraClient> {
   let logLevel: LoggingLevel | undefined;
   return {
     era: "2026-07-28",
+    raw: client,
     negotiated: () => client.getProtocolEra(),
     listTools: async () => (await client.listTools()).tools,
     callTool: (name, args = {}, options = {}) =>

@@ -10,8 +10,14 @@ import { createServer } from "../../src/server.js";
 
 export const TEST_KEY = "test-key-5ecret-do-not-leak";
 
+/**
+ * Every tool, acting as an unattended automation does (--confirm never): tests
+ * of what a call sends are about the call. Tests of asking first set the mode
+ * they test (test/confirm.test.ts), and tools/list is checked as the default
+ * (auto) lists it.
+ */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  const command = parseCli(["--toolsets", "all"], {});
+  const command = parseCli(["--toolsets", "all", "--confirm", "never"], {});
   if (command.kind !== "serve") throw new Error("unexpected");
   return { ...command.config, apiKey: TEST_KEY, ...overrides };
 }

@@ -41,6 +41,7 @@ export const apiKeyTools = [
     path: "/service-accounts/{id}",
     input: { id: serviceAccountId },
     hints: DESTRUCTIVE,
+    confirm: "hard-to-undo",
   }),
   defineTool({
     name: "list_api_keys",
@@ -75,5 +76,7 @@ export const apiKeyTools = [
     path: "/api-keys/{id}",
     input: { id: ref("apiKeys") },
     hints: DESTRUCTIVE,
+    confirm: "hard-to-undo",
+    already: "revoked",
   }),
 ];

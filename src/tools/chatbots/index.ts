@@ -4,7 +4,7 @@
 import * as z from "zod";
 import { fromSource } from "../../refs.js";
 import { openObject, paging, ref, refList } from "../params.js";
-import { CREATE, DESTRUCTIVE, defineTool, READ, UPDATE } from "../types.js";
+import { CREATE, DESTRUCTIVE, defineTool, OVERWRITE, READ } from "../types.js";
 
 const chatbotId = ref("chatbots");
 // CreateChatbotRequest/UpdateChatbotRequest are named but not listed in the
@@ -59,7 +59,8 @@ export const chatbotTools = [
     method: "PATCH",
     path: "/chatbots/{id}",
     input: { id: chatbotId, ...draft },
-    hints: UPDATE,
+    hints: OVERWRITE,
+    confirm: "reversible",
   }),
   defineTool({
     name: "delete_chatbot",
@@ -71,6 +72,7 @@ export const chatbotTools = [
     path: "/chatbots/{id}",
     input: { id: chatbotId },
     hints: DESTRUCTIVE,
+    confirm: "hard-to-undo",
   }),
   defineTool({
     name: "publish_chatbot",
@@ -81,7 +83,7 @@ export const chatbotTools = [
     method: "POST",
     path: "/chatbots/{id}/publish",
     input: { id: chatbotId },
-    hints: UPDATE,
+    hints: CREATE,
   }),
   defineTool({
     name: "activate_chatbot",
@@ -92,7 +94,8 @@ export const chatbotTools = [
     method: "POST",
     path: "/chatbots/{id}/activate",
     input: { id: chatbotId },
-    hints: UPDATE,
+    hints: CREATE,
+    confirm: "reversible",
   }),
   defineTool({
     name: "pause_chatbot",
@@ -103,7 +106,8 @@ export const chatbotTools = [
     method: "POST",
     path: "/chatbots/{id}/pause",
     input: { id: chatbotId },
-    hints: UPDATE,
+    hints: OVERWRITE,
+    confirm: "reversible",
   }),
   defineTool({
     name: "list_chatbot_versions",

@@ -4,7 +4,7 @@ import * as z from "zod";
 import { point } from "../../pointers.js";
 import { dateFieldValue, dateFieldValues } from "../../workspace/index.js";
 import { contactId, nonBlank, paging, phone, ref, refKeys, refList, rfc3339, tagId } from "../params.js";
-import { CREATE, DESTRUCTIVE, defineTool, READ, UPDATE } from "../types.js";
+import { CREATE, DESTRUCTIVE, defineTool, OVERWRITE, READ, SET } from "../types.js";
 
 const CHANNELS = ["whatsapp", "messenger", "instagram", "sms", "email", "webchat"] as const;
 
@@ -97,7 +97,8 @@ export const contactTools = [
     // Renaming is all this operation does: the name is required, and a blank one refused.
     input: { id: contactId, name: nonBlank("New name") },
     changes: ["contacts"],
-    hints: UPDATE,
+    hints: OVERWRITE,
+    confirm: "reversible",
   }),
   defineTool({
     name: "delete_contact",
@@ -111,6 +112,7 @@ export const contactTools = [
     // Its tags' labeledCount drops.
     changes: ["contacts", "tags"],
     hints: DESTRUCTIVE,
+    confirm: "hard-to-undo",
   }),
   defineTool({
     name: "get_import_status",
@@ -137,7 +139,9 @@ export const contactTools = [
     path: "/contacts/{id}/archive",
     input: { id: contactId },
     changes: ["contacts"],
-    hints: UPDATE,
+    hints: DESTRUCTIVE,
+    confirm: "reversible",
+    already: "archived",
   }),
   defineTool({
     name: "unarchive_contact",
@@ -149,7 +153,8 @@ export const contactTools = [
     path: "/contacts/{id}/unarchive",
     input: { id: contactId },
     changes: ["contacts"],
-    hints: UPDATE,
+    hints: SET,
+    already: "unarchived",
   }),
   defineTool({
     name: "set_contact_field_value",
@@ -166,7 +171,8 @@ export const contactTools = [
     },
     checks: [dateFieldValue("customFieldId", "value")],
     changes: ["contacts"],
-    hints: UPDATE,
+    hints: DESTRUCTIVE,
+    confirm: "reversible",
   }),
   defineTool({
     name: "add_tag_to_contact",
@@ -179,7 +185,7 @@ export const contactTools = [
     input: { contactId, tagId },
     // The tag's labeledCount changes with the contact.
     changes: ["contacts", "tags"],
-    hints: UPDATE,
+    hints: SET,
   }),
   defineTool({
     name: "remove_tag_from_contact",
@@ -192,5 +198,6 @@ export const contactTools = [
     input: { contactId, tagId },
     changes: ["contacts", "tags"],
     hints: DESTRUCTIVE,
+    confirm: "reversible",
   }),
 ];

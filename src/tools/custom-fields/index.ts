@@ -3,7 +3,7 @@
 
 import * as z from "zod";
 import { ref } from "../params.js";
-import { CREATE, DESTRUCTIVE, defineTool, READ, UPDATE } from "../types.js";
+import { CREATE, DESTRUCTIVE, defineTool, OVERWRITE, READ } from "../types.js";
 
 // The reference lists both attributes as required on create and on update.
 const definition = {
@@ -47,7 +47,8 @@ export const customFieldTools = [
     path: "/contacts/custom-fields/{id}",
     input: { id: contactFieldId, ...definition },
     changes: ["contactFields"],
-    hints: UPDATE,
+    hints: OVERWRITE,
+    confirm: "reversible",
   }),
   defineTool({
     name: "delete_contact_field",
@@ -60,6 +61,7 @@ export const customFieldTools = [
     input: { id: contactFieldId },
     changes: ["contactFields"],
     hints: DESTRUCTIVE,
+    confirm: "hard-to-undo",
   }),
   defineTool({
     name: "list_property_fields",
@@ -94,7 +96,8 @@ export const customFieldTools = [
     path: "/properties/custom-fields/{id}",
     input: { id: propertyFieldId, ...definition },
     changes: ["propertyFields"],
-    hints: UPDATE,
+    hints: OVERWRITE,
+    confirm: "reversible",
   }),
   defineTool({
     name: "delete_property_field",
@@ -107,5 +110,6 @@ export const customFieldTools = [
     input: { id: propertyFieldId },
     changes: ["propertyFields"],
     hints: DESTRUCTIVE,
+    confirm: "hard-to-undo",
   }),
 ];

@@ -6,7 +6,7 @@ import { point } from "../../pointers.js";
 import { fromSource } from "../../refs.js";
 import { eventPayload } from "../../workspace/index.js";
 import { contactId, described, eventTypeId, openObject, paging, ref } from "../params.js";
-import { CREATE, DESTRUCTIVE, defineTool, READ, UPDATE } from "../types.js";
+import { CREATE, DESTRUCTIVE, defineTool, OVERWRITE, READ } from "../types.js";
 
 // A name, not an id: the API takes the type's name. The eventPayload check resolves an id or another case to it.
 const eventTypeName = described(z.string().min(1), ["Event type name", fromSource("eventTypes")]);
@@ -21,7 +21,10 @@ const idempotencyKey = z
     "printable ASCII only, no space at either end",
   )
   .optional()
-  .describe("Dedup key; repeats get 409");
+  .describe("New key to record a repeat");
+// The rule both create tools state (tools/idempotency.ts): without a key of the caller's, the same
+// contact, type and payload on the same UTC day derive the same key, and the API writes it once.
+const ONCE_A_DAY = ", once per UTC day if identical";
 const payloadSchema = openObject("JSON Schema for payloads").optional();
 const eventFilter = { eventTypeId: eventTypeId.optional() };
 
@@ -80,7 +83,8 @@ export const eventTools = [
       payloadSchema,
     },
     changes: ["eventTypes"],
-    hints: UPDATE,
+    hints: OVERWRITE,
+    confirm: "reversible",
   }),
   defineTool({
     name: "delete_event_type",
@@ -93,6 +97,8 @@ export const eventTools = [
     input: { id: eventTypeId },
     changes: ["eventTypes"],
     hints: DESTRUCTIVE,
+    // Only a type without recorded events can go: making it again undoes it, so no question by default.
+    confirm: "reversible",
   }),
   defineTool({
     name: "list_events",
@@ -110,14 +116,19 @@ export const eventTools = [
     name: "create_event",
     toolset: "events",
     title: "Create event",
-    description: ["Record an event by type name", point("create_contact_event", "; prefer create_contact_event"), "."],
+    description: [
+      "Record an event by type name",
+      ONCE_A_DAY,
+      point("create_contact_event", "; prefer create_contact_event"),
+      ".",
+    ],
     scopes: ["event:create"],
     method: "POST",
     path: "/events",
     input: { contactId, eventTypeName, payload, idempotencyKey },
     checks: [eventPayload("eventTypeName")],
     hints: CREATE,
-    idempotencyKey: true,
+    idempotencyKey: { derivedFrom: ["contactId", "eventTypeName", "payload"] },
   }),
   defineTool({
     name: "get_event",
@@ -146,13 +157,13 @@ export const eventTools = [
     name: "create_contact_event",
     toolset: "events",
     title: "Record contact event",
-    description: "Record an event for a contact; journeys may react.",
+    description: `Record an event for a contact${ONCE_A_DAY}; journeys may react.`,
     scopes: ["event:create"],
     method: "POST",
     path: "/contacts/{contactId}/events",
     input: { contactId, name: eventTypeName, payload, idempotencyKey },
     checks: [eventPayload("name")],
     hints: CREATE,
-    idempotencyKey: true,
+    idempotencyKey: { derivedFrom: ["contactId", "name", "payload"] },
   }),
 ];

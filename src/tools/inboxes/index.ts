@@ -3,7 +3,7 @@
 import * as z from "zod";
 import { point } from "../../pointers.js";
 import { inboxId, ref, teamId } from "../params.js";
-import { CREATE, DESTRUCTIVE, defineTool, READ, UPDATE } from "../types.js";
+import { CREATE, DESTRUCTIVE, defineTool, READ } from "../types.js";
 
 export const inboxTools = [
   defineTool({
@@ -45,6 +45,7 @@ export const inboxTools = [
     input: { id: inboxId },
     changes: ["inboxes"],
     hints: DESTRUCTIVE,
+    confirm: "hard-to-undo",
   }),
   defineTool({
     name: "set_inbox_team",
@@ -56,7 +57,8 @@ export const inboxTools = [
     path: "/inboxes/{id}/team",
     input: { id: inboxId, teamId },
     changes: ["inboxes"],
-    hints: UPDATE,
+    hints: DESTRUCTIVE,
+    confirm: "reversible",
   }),
   defineTool({
     name: "clear_inbox_team",
@@ -69,6 +71,7 @@ export const inboxTools = [
     input: { id: inboxId },
     changes: ["inboxes"],
     hints: DESTRUCTIVE,
+    confirm: "reversible",
   }),
   defineTool({
     name: "list_whatsapp_templates",

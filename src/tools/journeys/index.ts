@@ -3,7 +3,7 @@
 
 import * as z from "zod";
 import { openObject, paging, ref } from "../params.js";
-import { CREATE, DESTRUCTIVE, defineTool, READ, UPDATE } from "../types.js";
+import { CREATE, DESTRUCTIVE, defineTool, OVERWRITE, READ } from "../types.js";
 
 const journeyId = ref("journeys");
 // The reference names CreateJourneyRequest/UpdateJourneyRequest without listing
@@ -57,7 +57,8 @@ export const journeyTools = [
     method: "PATCH",
     path: "/journeys/{id}",
     input: { id: journeyId, ...draft },
-    hints: UPDATE,
+    hints: OVERWRITE,
+    confirm: "reversible",
   }),
   defineTool({
     name: "delete_journey",
@@ -69,6 +70,7 @@ export const journeyTools = [
     path: "/journeys/{id}",
     input: { id: journeyId },
     hints: DESTRUCTIVE,
+    confirm: "hard-to-undo",
   }),
   defineTool({
     name: "publish_journey",
@@ -79,7 +81,7 @@ export const journeyTools = [
     method: "POST",
     path: "/journeys/{id}/publish",
     input: { id: journeyId },
-    hints: UPDATE,
+    hints: CREATE,
   }),
   defineTool({
     name: "activate_journey",
@@ -90,7 +92,8 @@ export const journeyTools = [
     method: "POST",
     path: "/journeys/{id}/activate",
     input: { id: journeyId },
-    hints: UPDATE,
+    hints: CREATE,
+    confirm: "reversible",
   }),
   defineTool({
     name: "pause_journey",
@@ -101,7 +104,8 @@ export const journeyTools = [
     method: "POST",
     path: "/journeys/{id}/pause",
     input: { id: journeyId },
-    hints: UPDATE,
+    hints: OVERWRITE,
+    confirm: "reversible",
   }),
   defineTool({
     name: "list_journey_versions",

@@ -4,7 +4,8 @@
 import * as z from "zod";
 import { point } from "../../pointers.js";
 import { contactId, conversationId, described, paging, ref, userId } from "../params.js";
-import { defineTool, READ, SEND, UPDATE } from "../types.js";
+import { DESTRUCTIVE, defineTool, OVERWRITE, READ, SEND, SET } from "../types.js";
+import { recipientPreview } from "./recipient.js";
 
 // The reference names the request schemas but lists only these attributes, so
 // every object stays open for the ones it does not show.
@@ -60,6 +61,8 @@ export const messagingTools = [
       content: messageContent,
     },
     hints: SEND,
+    confirm: "new-recipient",
+    preview: recipientPreview,
   }),
   defineTool({
     name: "get_message",
@@ -129,6 +132,7 @@ export const messagingTools = [
       content: messageContent,
     },
     hints: SEND,
+    confirm: "reply",
   }),
   defineTool({
     name: "react_to_message",
@@ -140,6 +144,7 @@ export const messagingTools = [
     path: "/messages/{id}/reactions",
     input: { id: messageId, emoji: z.string().describe('One emoji; "" removes') },
     hints: SEND,
+    confirm: "reply",
   }),
   defineTool({
     name: "reassign_conversation",
@@ -150,7 +155,8 @@ export const messagingTools = [
     method: "POST",
     path: "/conversations/{id}/reassign",
     input: { id: conversationId, userId },
-    hints: UPDATE,
+    hints: OVERWRITE,
+    confirm: "reversible",
   }),
   defineTool({
     name: "mark_conversation_read",
@@ -161,7 +167,7 @@ export const messagingTools = [
     method: "POST",
     path: "/conversations/{id}/read",
     input: { id: conversationId, messageId: ref("messages", "Newest message read") },
-    hints: UPDATE,
+    hints: SET,
   }),
   defineTool({
     name: "close_conversation",
@@ -172,6 +178,8 @@ export const messagingTools = [
     method: "POST",
     path: "/conversations/{id}/close",
     input: { id: conversationId },
-    hints: UPDATE,
+    hints: DESTRUCTIVE,
+    confirm: "reversible",
+    already: "closed",
   }),
 ];

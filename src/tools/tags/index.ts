@@ -39,5 +39,6 @@ export const tagTools = [
     input: { id: tagId },
     changes: ["tags"],
     hints: DESTRUCTIVE,
+    confirm: "hard-to-undo",
   }),
 ];

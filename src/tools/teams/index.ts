@@ -2,7 +2,7 @@
 
 import * as z from "zod";
 import { paging, teamId, userId } from "../params.js";
-import { CREATE, DESTRUCTIVE, defineTool, READ, UPDATE } from "../types.js";
+import { CREATE, DESTRUCTIVE, defineTool, READ } from "../types.js";
 
 const name = z.string().optional().describe("Display name");
 const description = z.string().optional().describe("What the team handles");
@@ -51,7 +51,8 @@ export const teamTools = [
     method: "PUT",
     path: "/teams/{id}",
     input: { id: teamId, name, description },
-    hints: UPDATE,
+    hints: DESTRUCTIVE,
+    confirm: "reversible",
   }),
   defineTool({
     name: "delete_team",
@@ -65,6 +66,7 @@ export const teamTools = [
     // Inboxes routed to it lose their team.
     changes: ["inboxes"],
     hints: DESTRUCTIVE,
+    confirm: "hard-to-undo",
   }),
   defineTool({
     name: "list_team_agents",
@@ -98,5 +100,6 @@ export const teamTools = [
     path: "/teams/{id}/agents/{userId}",
     input: { id: teamId, userId },
     hints: DESTRUCTIVE,
+    confirm: "reversible",
   }),
 ];

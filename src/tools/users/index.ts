@@ -2,7 +2,7 @@
 
 import * as z from "zod";
 import { userId } from "../params.js";
-import { defineTool, READ, UPDATE } from "../types.js";
+import { DESTRUCTIVE, defineTool, OVERWRITE, READ } from "../types.js";
 
 export const userTools = [
   defineTool({
@@ -39,7 +39,8 @@ export const userTools = [
       name: z.string().optional().describe("Display name"),
       avatarUrl: z.url().optional().describe("Avatar image URL"),
     },
-    hints: UPDATE,
+    hints: OVERWRITE,
+    confirm: "reversible",
   }),
   defineTool({
     name: "get_unread_count",
@@ -84,6 +85,7 @@ export const userTools = [
     method: "PUT",
     path: "/users/{userId}/role",
     input: { userId, role: z.enum(["owner", "admin", "agent"]).describe("New role") },
-    hints: UPDATE,
+    hints: DESTRUCTIVE,
+    confirm: "hard-to-undo",
   }),
 ];

@@ -3,7 +3,7 @@
 
 import * as z from "zod";
 import { pageToken } from "../params.js";
-import { CREATE, DESTRUCTIVE, defineTool, READ, SEND, UPDATE } from "../types.js";
+import { DESTRUCTIVE, defineTool, OVERWRITE, READ, SEND } from "../types.js";
 
 /** WebhookEventName: get_webhook_settings' availableEventTypes. */
 const WEBHOOK_EVENTS = [
@@ -43,7 +43,8 @@ export const webhookTools = [
       enabled: z.boolean().optional().describe("Send deliveries"),
       eventTypes: z.array(z.enum(WEBHOOK_EVENTS)).optional().describe("Events to deliver"),
     },
-    hints: UPDATE,
+    hints: OVERWRITE,
+    confirm: "hard-to-undo",
   }),
   defineTool({
     name: "delete_webhook_settings",
@@ -55,6 +56,7 @@ export const webhookTools = [
     path: "/webhooks",
     input: {},
     hints: DESTRUCTIVE,
+    confirm: "hard-to-undo",
   }),
   defineTool({
     name: "verify_webhook",
@@ -105,6 +107,7 @@ export const webhookTools = [
     method: "POST",
     path: "/webhooks/signing-keys/rotate",
     input: {},
-    hints: CREATE,
+    hints: OVERWRITE,
+    confirm: "hard-to-undo",
   }),
 ];
