@@ -117,6 +117,30 @@ describe("retries", () => {
     ).toHaveLength(2);
   });
 
+  it("tells a DELETE whose answer was lost and whose retry found it gone as deleted, not as a wrong id", async () => {
+    const gone = problem(404, "contact_not_found");
+    script((_req, res) => res.socket?.destroy(), gone);
+    const lost = await run("delete_contact", { id: "con_lost" });
+    expect(lost.sent).toHaveLength(2);
+    expect(lost.text).toBe("Deleted: the first attempt's answer was lost, and its retry found it gone.");
+    // After a 502 too; but a 404 at the first attempt is a wrong id, and a 429 was not carried out.
+    script(problem(502, "bad_gateway"), gone);
+    expect((await run("delete_contact", { id: "con_lost2" })).result.isError).toBeFalsy();
+    script(gone);
+    expect((await run("delete_contact", { id: "con_never" })).text).toMatch(/^404 contact_not_found/);
+    script(problem(429, "rate_limited", { "retry-after": "0" }), gone);
+    expect((await run("delete_contact", { id: "con_never2" })).text).toMatch(/^404 contact_not_found/);
+  });
+
+  it("tells a repeated DELETE of what it deleted as already done, and any other 404 as such", async () => {
+    script((_req, res) => res.writeHead(204).end(), problem(404, "contact_not_found"));
+    expect((await run("delete_contact", { id: "con_twice" })).result.isError).toBeFalsy();
+    const again = await run("delete_contact", { id: "con_twice" });
+    expect(again.sent).toHaveLength(1);
+    expect(again.text).toBe("Already deleted: nothing changed.");
+    expect((await run("delete_contact", { id: "con_other" })).text).toMatch(/^404 contact_not_found/);
+  });
+
   it("never retries a 4xx other than 408/429", async () => {
     script(problem(409, "conflict"), ok);
     expect((await run("get_contact", { id: "con_1" })).sent).toHaveLength(1);

@@ -11,7 +11,7 @@ import { type CallToolResult, Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { RESOURCE_MIME_TYPE, RESOURCE_URI_META_KEY } from "@modelcontextprotocol/ext-apps/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Config } from "../src/config.js";
+import { type Config, DEFAULT_CONFIRM } from "../src/config.js";
 import { type Sandbox, startSandbox } from "../src/sandbox/index.js";
 import { VIEWS } from "../src/views/catalog.js";
 import { ERAS } from "./helpers/eras.js";
@@ -25,7 +25,8 @@ let sandbox: Sandbox;
 let config: Config;
 beforeAll(async () => {
   sandbox = await startSandbox();
-  config = testConfig({ baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey });
+  // Listed as the default --confirm (auto) lists, as the committed snapshots are.
+  config = testConfig({ baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey, confirm: DEFAULT_CONFIRM });
 });
 afterAll(() => sandbox.close());
 

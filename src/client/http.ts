@@ -15,6 +15,7 @@ import {
   ApiStatusError,
   BadResponseError,
   type HeaderLookup,
+  NotFoundError,
   PagingLimitError,
 } from "./errors.js";
 import { type ConnectionPool, createConnectionPool, loadUndici } from "./pool.js";
@@ -98,7 +99,17 @@ export interface ApiResponse {
   /** Parsed JSON body, secrets redacted; undefined for 202/204 answers without one. */
   data: unknown;
   requestId: string | undefined;
+  /**
+   * A DELETE the API answered 404 that this client knows to be gone: it deleted
+   * that path itself within DELETED_MEMORY_MS (`repeat`), or an earlier attempt
+   * of this very request went unanswered and may have deleted it (`retried`).
+   */
+  alreadyGone?: "repeat" | "retried";
 }
+
+/** How long a client remembers a path it deleted, so a repeat of that DELETE is told as such, not as a wrong id. */
+const DELETED_MEMORY_MS = 10 * 60_000;
+const DELETED_MEMORY_SIZE = 1000;
 
 /** What every attempt of one request sends, built once so retries repeat it byte for byte. */
 interface Prepared {
@@ -125,6 +136,8 @@ export class FlownallyClient {
   private readonly clock: Clock;
   private readonly secret: Secret;
   private readonly releaseSecret: () => void;
+  /** URLs this client deleted, oldest first, with when. */
+  private readonly deleted = new Map<string, number>();
   private closed = false;
 
   constructor(private readonly options: ClientOptions) {
@@ -172,10 +185,12 @@ export class FlownallyClient {
   private async send(prepared: Prepared, signal: AbortSignal | undefined): Promise<ApiResponse> {
     let started: number | undefined;
     let timeoutMs = this.timeoutMs;
+    /** An earlier attempt may have been carried out though its answer never came. */
+    let unanswered = false;
     for (let retries = 0; ; retries++) {
       let error: ApiError;
       try {
-        return await this.pool.limiter.run(
+        const res = await this.pool.limiter.run(
           () => {
             // The deadline counts from the first attempt sent, not from joining the queue.
             started ??= this.clock.now();
@@ -184,10 +199,17 @@ export class FlownallyClient {
           this.options.apiKey,
           signal,
         );
+        if (prepared.method === "DELETE") this.rememberDeleted(prepared.url);
+        return res;
       } catch (err) {
         error = toApiError(err, signal, timeoutMs, repeatable(prepared.method, prepared.idempotencyKey !== undefined));
       }
       if (error instanceof APIUserAbortError) throw error;
+      if (prepared.method === "DELETE" && error instanceof NotFoundError) {
+        const alreadyGone = unanswered ? "retried" : this.deletedRecently(prepared.url) ? "repeat" : undefined;
+        if (alreadyGone) return { status: error.status, data: undefined, requestId: error.requestId, alreadyGone };
+      }
+      unanswered ||= !(error instanceof ApiStatusError) || error.status >= 500;
       if (
         retries >= this.retry.maxRetries ||
         !isRetryable(prepared.method, prepared.idempotencyKey !== undefined, error)
@@ -205,6 +227,20 @@ export class FlownallyClient {
       // The deadline bounds the retried attempts too, not only when they start.
       timeoutMs = Math.min(this.timeoutMs, remaining);
     }
+  }
+
+  private rememberDeleted(url: string): void {
+    this.deleted.delete(url);
+    this.deleted.set(url, this.clock.now());
+    for (const oldest of this.deleted.keys()) {
+      if (this.deleted.size <= DELETED_MEMORY_SIZE) break;
+      this.deleted.delete(oldest);
+    }
+  }
+
+  private deletedRecently(url: string): boolean {
+    const at = this.deleted.get(url);
+    return at !== undefined && this.clock.now() - at < DELETED_MEMORY_MS;
   }
 
   /**

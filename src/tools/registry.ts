@@ -315,6 +315,10 @@ export function buildRequest(tool: Tool, args: Readonly<Record<string, unknown>>
 async function send(tool: Tool, args: Readonly<Record<string, unknown>>, ctx: ToolContext): Promise<ToolOutput> {
   try {
     const res = await ctx.client.request({ ...buildRequest(tool, args), signal: ctx.signal });
+    // A DELETE found gone that this server deleted: a repeat succeeds, as an idempotent change should.
+    if (res.alreadyGone === "repeat") return { text: "Already deleted: nothing changed.", changed: {} };
+    if (res.alreadyGone === "retried")
+      return { text: "Deleted: the first attempt's answer was lost, and its retry found it gone." };
     return { data: res.data };
   } catch (err) {
     // Already as wanted: a repeat of an idempotent change succeeds, changing nothing.
