@@ -11,6 +11,7 @@ import { ICONS } from "./icons.js";
 import { registerPrompts } from "./prompts/index.js";
 import { type ChangeDelivery, registerResources } from "./resources/index.js";
 import { loadCatalogue } from "./tools/catalogue.js";
+import { presenter } from "./tools/present.js";
 import { type Preparer, registerTools, selectTools, serve } from "./tools/registry.js";
 import { checkBeforeSending, noteSuccess, resolveNames } from "./tools/steps.js";
 import { VERSION } from "./version.js";
@@ -85,6 +86,7 @@ export function createServer(config: Config, deps: ServerDeps): McpServer {
     files,
     preparers,
     afterSuccess: noteSuccess(workspace),
+    present: presenter(workspace),
   };
   if (config.toolMode === "discovery") {
     // Discovery's tools search and describe the definitions, so they load with them.

@@ -19,6 +19,8 @@ import { parseArguments } from "./arguments.js";
 import { loadCatalogue } from "./catalogue.js";
 import { describeFailure } from "./errors.js";
 import { PRECOMPUTED } from "./listing.js";
+import { listedAs } from "./params.js";
+import type { Output, View } from "./present.js";
 import { successResult } from "./result.js";
 import type { Hints, Tool, ToolContext, ToolOutput, Toolset } from "./types.js";
 
@@ -48,6 +50,13 @@ export interface RegistryOptions {
   files?: FileRoots;
   /** What is served, which texts (descriptions, errors) name; default: every tool. */
   profile?: Profile;
+  /** Presents an answer as the tool's `output` says (present.ts `presenter`); default: as the API gave it. */
+  present?: (
+    output: Output,
+    data: Record<string, unknown>,
+    view: Omit<View, "names">,
+    ctx: ToolContext,
+  ) => Promise<Record<string, unknown>>;
 }
 
 /**
@@ -85,7 +94,7 @@ export function selectTools<T extends Selectable>(all: readonly T[], sel: ToolSe
 }
 
 /** What tools/list shows of a definition (discovery's own tools are listed the same way). */
-export type Listable = Pick<Tool, "name" | "title" | "description" | "input" | "hints">;
+export type Listable = Pick<Tool, "name" | "title" | "description" | "input" | "hints" | "output">;
 
 const schemaCache = new WeakMap<Listable, ListedTool>();
 
@@ -102,25 +111,34 @@ function baseListing(tool: Listable): ListedTool {
   let listed = schemaCache.get(tool);
   if (!listed) listed = PRECOMPUTED?.listing[tool.name];
   if (!listed) {
-    const {
-      $schema: _,
-      additionalProperties: __,
-      ...inputSchema
-    } = z.toJSONSchema(z.object(tool.input), {
-      target: "draft-7",
-      io: "input",
-      unrepresentable: "any",
-    }) as Record<string, unknown>;
+    const { $schema: _, additionalProperties: __, ...inputSchema } = jsonSchema(z.object(tool.input), "input");
     listed = {
       name: tool.name,
       title: tool.title,
       description: tool.description,
-      inputSchema: { ...slim(inputSchema), type: "object" },
+      inputSchema: { ...slim(inputSchema), type: "object", ...(Object.keys(tool.input).length === 0 && CLOSED) },
+      ...(tool.output && { outputSchema: outputSchema(tool.output.schema) }),
       annotations: { ...tool.hints },
     };
     schemaCache.set(tool, listed);
   }
   return listed;
+}
+
+// A tool without arguments says so: OpenAI strict mode (openai-agents' convertSchemasToStrict)
+// refuses an object schema that does not close itself.
+const CLOSED = { additionalProperties: false } as const;
+
+function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, unknown> {
+  return z.toJSONSchema(schema, { target: "draft-7", io, unrepresentable: "any", override: listedAs }) as Record<
+    string,
+    unknown
+  >;
+}
+
+function outputSchema(schema: z.ZodType): ListedTool["inputSchema"] {
+  const { $schema: _, ...rest } = jsonSchema(schema, "output");
+  return { ...slim(rest), type: "object" };
 }
 
 /** A listing with the texts that name tools rendered for `profile`; the same object when nothing changes. */
@@ -258,7 +276,11 @@ export function serve(server: McpServer, source: ToolSource, options: RegistryOp
         });
       },
     };
-    const result = await tool.call(params.arguments ?? {}, ctx);
+    // The era's projection of a result (2025: an object-rooted structuredContent) lives in the SDK's codec.
+    const result = server.server.projectCallToolResult(
+      await tool.call(params.arguments ?? {}, ctx),
+      tool.listed.outputSchema,
+    );
     // A failure goes to the client's log too (2025: at or above its logging/setLevel; 2026: the request's logLevel).
     if (result.isError) {
       await extra.mcpReq.log("warning", `${params.name} failed: ${textOf(result)}`, "flownally").catch(() => {});
@@ -279,13 +301,20 @@ export async function callTool(
 ): Promise<CallToolResult> {
   const parsed = parseArguments(tool, rawArgs);
   if (!parsed.ok) return failure(parsed.message);
-  let args = parsed.args;
+  // `detail` is ours (present.ts), not the API's.
+  const { detail, ...rest } = parsed.args;
+  let args = tool.output?.concise ? rest : parsed.args;
   const served = options.profile ? { ...ctx, profile: options.profile } : ctx;
   try {
     for (const prepare of options.preparers ?? []) args = await prepare(tool, args, served);
     const output = tool.run ? await tool.run(args, served) : await send(tool, args, served);
     options.afterSuccess?.(tool, args, output);
-    return successResult(tool, args, output, options.maxResultTokens);
+    const { data } = output;
+    const presented =
+      tool.output && options.present && isRecord(data)
+        ? await options.present(tool.output, data, { detail: detail === true, args }, served)
+        : data;
+    return successResult(tool, args, { ...output, data: presented }, options.maxResultTokens);
   } catch (err) {
     return failure(describeFailure(err, tool, args, served.profile));
   }
@@ -331,6 +360,10 @@ export function buildRequest(tool: Tool, args: Readonly<Record<string, unknown>>
 async function send(tool: Tool, args: Readonly<Record<string, unknown>>, ctx: ToolContext): Promise<ToolOutput> {
   const res = await ctx.client.request({ ...buildRequest(tool, args), signal: ctx.signal });
   return { data: res.data };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 export function failure(text: string): CallToolResult {

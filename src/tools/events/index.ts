@@ -6,6 +6,7 @@ import { point } from "../../pointers.js";
 import { fromSource } from "../../refs.js";
 import { eventPayload } from "../../workspace/index.js";
 import { contactId, described, eventTypeId, openObject, paging, ref } from "../params.js";
+import { contactEvents, eventPage, oneEvent } from "../present.js";
 import { CREATE, DESTRUCTIVE, defineTool, READ, UPDATE } from "../types.js";
 
 // A name, not an id: the API takes the type's name. The eventPayload check resolves an id or another case to it.
@@ -104,6 +105,7 @@ export const eventTools = [
     path: "/events",
     input: { ...paging, ...eventFilter },
     query: ["pageSize", "pageToken", "eventTypeId"],
+    output: eventPage,
     hints: READ,
   }),
   defineTool({
@@ -116,6 +118,7 @@ export const eventTools = [
     path: "/events",
     input: { contactId, eventTypeName, payload, idempotencyKey },
     checks: [eventPayload("eventTypeName")],
+    output: oneEvent,
     hints: CREATE,
     idempotencyKey: true,
   }),
@@ -128,6 +131,7 @@ export const eventTools = [
     method: "GET",
     path: "/events/{id}",
     input: { id: ref("events") },
+    output: oneEvent,
     hints: READ,
   }),
   defineTool({
@@ -140,6 +144,7 @@ export const eventTools = [
     path: "/contacts/{contactId}/events",
     input: { contactId, ...paging, ...eventFilter },
     query: ["pageSize", "pageToken", "eventTypeId"],
+    output: contactEvents,
     hints: READ,
   }),
   defineTool({
@@ -152,6 +157,7 @@ export const eventTools = [
     path: "/contacts/{contactId}/events",
     input: { contactId, name: eventTypeName, payload, idempotencyKey },
     checks: [eventPayload("name")],
+    output: oneEvent,
     hints: CREATE,
     idempotencyKey: true,
   }),
