@@ -7,6 +7,7 @@
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import * as z from "zod";
 import { profileOf } from "../pointers.js";
+import { openObject } from "./params.js";
 import {
   callTool,
   failure,
@@ -141,10 +142,7 @@ export function discoveryTools(operations: readonly Tool[], base: RegistryOption
     description,
     input: {
       operation,
-      arguments: z
-        .record(z.string(), z.unknown())
-        .optional()
-        .describe("Its arguments, as describe_operation shows them"),
+      arguments: openObject("Its arguments, as describe_operation shows them").optional(),
     },
     hints,
     call: async (args, ctx) => {

@@ -153,6 +153,11 @@ function isRecord(value: unknown): value is Rec {
 
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
+/** `record` with the names beside its ids that were found; the API's own attributes all kept. */
+function beside(record: Rec, names: Rec): Rec {
+  return { ...record, ...Object.fromEntries(Object.entries(names).filter(([, v]) => v !== undefined)) };
+}
+
 /** Without the attributes that say nothing: undefined, null, empty arrays and objects. */
 function prune<T extends Rec>(record: T): T {
   const out: Rec = {};
@@ -175,9 +180,9 @@ function items(data: Rec, key: string): Rec[] {
   return Array.isArray(list) ? list.filter(isRecord) : [];
 }
 
-/** A list answer with its items presented one by one, and anything the page adds. */
+/** A list answer with its items presented one by one, and what the page adds (a legend left out when empty). */
 function page(data: Rec, key: string, item: (r: Rec) => Rec, extra: Rec = {}): Rec {
-  return prune({ ...data, [key]: items(data, key).map(item), ...extra });
+  return beside({ ...data, [key]: items(data, key).map(item) }, prune(extra));
 }
 
 // ---- contacts
@@ -197,7 +202,7 @@ function customFieldsOf(contact: Rec): Rec {
  */
 function contact(c: Rec, view: View): Rec {
   const tags = tagIdsOf(c).map((id) => view.names.tagLabel(id));
-  if (view.detail) return prune({ ...c, tags });
+  if (view.detail) return beside(c, { tags });
   const card: Rec = { id: c.id, name: c.name, phone: phoneOf(c), tags, archivedAt: when(c.archivedAt) };
   const fields = Object.entries(customFieldsOf(c));
   const shadowing = fields.filter(([key]) => key in card || key === "customFields");
@@ -262,8 +267,7 @@ export const oneContact: Output = {
   schema: contactItem.extend({ fieldNames }),
   detailed: true,
   names: ["tags", "contactFields"],
-  present: (data, view) =>
-    prune({ ...contact(data, view), tagIds: data.tagIds, fieldNames: fieldLegend([data], view) }),
+  present: (data, view) => beside(contact(data, view), { tagIds: data.tagIds, fieldNames: fieldLegend([data], view) }),
 };
 
 // ---- conversations and messages
@@ -271,7 +275,7 @@ export const oneContact: Output = {
 /** A message: concise (id, direction, text or content, status, author, time) or the API's with the inbox's name. */
 function message(m: Rec, view: View, keep: readonly string[] = []): Rec {
   const inboxName = view.names.of("inboxes", m.inboxId);
-  if (view.detail) return prune({ ...m, inboxName });
+  if (view.detail) return beside(m, { inboxName });
   const content = isRecord(m.content) ? m.content : {};
   return prune({
     id: m.id,
@@ -292,16 +296,16 @@ function gist(content: Rec): Rec {
 
 function conversation(c: Rec, view: View): Rec {
   const who = view.names.person(c.contactId);
-  const beside = { contactName: who?.name, contactPhone: who?.phone, inboxName: view.names.of("inboxes", c.inboxId) };
+  const names = { contactName: who?.name, contactPhone: who?.phone, inboxName: view.names.of("inboxes", c.inboxId) };
   const last = isRecord(c.lastMessage) ? c.lastMessage : undefined;
-  if (view.detail) return prune({ ...c, ...beside, lastMessage: last && message(last, view) });
+  if (view.detail) return { ...beside(c, names), ...(last && { lastMessage: message(last, view) }) };
   // Concise: the inbox by name (send_conversation_message picks the sender), the last message's gist.
   const window = isRecord(c.window) ? c.window : {};
   const content = isRecord(last?.content) ? last.content : {};
   return prune({
     id: c.id,
     contactId: c.contactId,
-    ...beside,
+    ...names,
     channel: c.channel,
     status: c.status,
     assigneeId: c.assigneeId,
@@ -329,7 +333,7 @@ const conversationItem = z.looseObject({
   inboxName: z.string().optional(),
   status: z.string().optional(),
   unreadCount: z.number().optional(),
-  lastMessage: messageItem.optional(),
+  lastMessage: messageItem.partial({ id: true }).optional(),
   canSend: z.boolean().optional().describe("A reply can go out now"),
   window: z.looseObject({ canSend: z.boolean().optional(), expiresAt: z.string().optional() }).optional(),
 });
@@ -376,7 +380,7 @@ export const oneMessage: Output = {
 /** An event: concise (id, contact unless the call named it, type name, payload, time) or the API's with the type's name. */
 function event(e: Rec, view: View): Rec {
   const eventTypeName = str(e.eventTypeName) ?? view.names.of("eventTypes", e.eventTypeId);
-  if (view.detail) return prune({ ...e, eventTypeName });
+  if (view.detail) return beside(e, { eventTypeName });
   // Concise: no event id (get_event has nothing more to say), the contact unless the call named it.
   return prune({
     ...(view.args.contactId === undefined && { contactId: e.contactId }),

@@ -136,9 +136,22 @@ function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, u
   >;
 }
 
+/**
+ * The outputSchema of an answer: what it holds when present, nothing required.
+ * Clients refuse a result that does not match it, and the API may leave out
+ * what its reference shows; a missing attribute must not cost the whole answer.
+ */
 function outputSchema(schema: z.ZodType): ListedTool["inputSchema"] {
   const { $schema: _, ...rest } = jsonSchema(schema, "output");
-  return { ...slim(rest), type: "object" };
+  return { ...optional(slim(rest)), type: "object" };
+}
+
+function optional<T>(node: T): T {
+  if (Array.isArray(node)) return node.map(optional) as T;
+  if (!node || typeof node !== "object") return node;
+  return Object.fromEntries(
+    Object.entries(node).flatMap(([key, value]) => (key === "required" ? [] : [[key, optional(value)]])),
+  ) as T;
 }
 
 /** A listing with the texts that name tools rendered for `profile`; the same object when nothing changes. */
