@@ -64,7 +64,7 @@ const GEMINI_FORMATS = new Set(["enum", "date-time"]);
 const isSchema = (v: unknown): v is Schema => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The schema OpenAI strict mode is sent, and what it refuses or empties on the way. */
-export function openAIStrict(schema: Schema, at = "", root = true): { schema: Schema; problems: string[] } {
+function openAIStrict(schema: Schema, at = "", root = true): { schema: Schema; problems: string[] } {
   const problems: string[] = [];
   for (const key of Object.keys(schema)) if (!OPENAI_KEYWORDS.has(key)) problems.push(`${at}: keyword ${key}`);
   if (typeof schema.format === "string" && !OPENAI_FORMATS.has(schema.format)) {
@@ -104,7 +104,7 @@ export function openAIStrict(schema: Schema, at = "", root = true): { schema: Sc
 }
 
 /** What Gemini refuses or empties in a schema, once additionalProperties and $schema are dropped as LangChain does. */
-export function geminiParameters(schema: Schema, at = "", root = true): string[] {
+function geminiParameters(schema: Schema, at = "", root = true): string[] {
   const problems: string[] = [];
   const { additionalProperties: _, $schema: __, ...rest } = schema;
   for (const key of Object.keys(rest)) if (!GEMINI_KEYWORDS.has(key)) problems.push(`${at}: keyword ${key}`);
