@@ -7,6 +7,7 @@ import { csvBench, csvLargeBench, tagBench } from "./bulk.js";
 import { coldStartBench } from "./cold-start.js";
 import { httpLoadBench } from "./http-load.js";
 import { latencyBench } from "./latency.js";
+import { resultsBench } from "./results.js";
 import { tokensBench } from "./tokens.js";
 
 const GOALS = { coldStartRatio: 1.6, peakRssMb: 60, addedLatencyMedianMs: 1 };
@@ -41,6 +42,7 @@ const started = Date.now();
 const cold = await coldStartBench(Number(process.env.BENCH_COLD_RUNS ?? 20));
 const latency = await latencyBench(Number(process.env.BENCH_CALLS ?? 500));
 const tokens = tokensBench();
+const results_ = await resultsBench();
 const bulk = { tagBench: await tagBench(), csvBench: await csvBench(), csvLargeBench: await csvLargeBench() };
 const httpLoad = { httpLoadBench: await httpLoadBench() };
 
@@ -52,6 +54,7 @@ const results = {
   coldStart: cold,
   latency,
   tokens,
+  results: results_,
   bulk,
   httpLoad,
   durationS: Math.round((Date.now() - started) / 1000),
@@ -91,6 +94,13 @@ const rows: Row[] = [
   ],
   ...Object.entries(tokens.byToolset).map(([set, t]): Row => [`tokens: ${set}`, String(t.tokens), `${t.tools} tools`]),
   ["tokens: total (o200k)", String(tokens.total), `${tokens.tools} tools, avg ${tokens.averagePerTool}`],
+  ...Object.entries(results_).map(
+    ([call, r]): Row => [
+      `result tokens: ${call} (text / structured)`,
+      `${r.text} / ${r.structured}`,
+      `${r.items} items`,
+    ],
+  ),
   ...Object.entries(bulk).flatMap(([k, v]) => rowsOf(k, v)),
   ...Object.entries(httpLoad).flatMap(([k, v]) => rowsOf(k, v)),
   ["bench duration (s)", String(results.durationS), "results in bench/results/latest.json"],
