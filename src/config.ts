@@ -2,7 +2,7 @@
 // can be tested and reused by every transport.
 
 import { delimiter, isAbsolute } from "node:path";
-import { TOOLSETS, type Toolset } from "./tools/types.js";
+import { TOOLSETS, type Toolset } from "./tools/toolsets.js";
 import { nearest } from "./workspace/similarity.js";
 
 export const DEFAULT_BASE_URL = "https://api.flownally.com/v1";

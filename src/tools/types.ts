@@ -13,23 +13,9 @@ import type { Check } from "../workspace/checks.js";
 import { detail, refOf, textOf } from "./params.js";
 import type { Output } from "./present.js";
 
-export const TOOLSETS = [
-  "contacts",
-  "tags",
-  "custom_fields",
-  "events",
-  "messaging",
-  "inboxes",
-  "teams",
-  "users",
-  "journeys",
-  "chatbots",
-  "webhooks",
-  "api_keys",
-  "billing",
-  "workflows",
-] as const;
-export type Toolset = (typeof TOOLSETS)[number];
+import type { Toolset } from "./toolsets.js";
+
+export { TOOLSETS, type Toolset } from "./toolsets.js";
 
 export interface Hints {
   readOnlyHint: boolean;
