@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Sandbox, startSandbox } from "../src/sandbox/index.js";
 import { clean } from "../src/tools/result.js";
 import { connectEra, ERAS, type EraClient } from "./helpers/eras.js";
+import { json, startLoopback } from "./helpers/loopback.js";
 import { type Connected, connect, testConfig, textOf } from "./helpers/mcp.js";
 
 type Rec = Record<string, unknown>;
@@ -73,7 +74,7 @@ describe("list_contacts", () => {
     const raw = list(clean(await api("/contacts?pageSize=50")) as Rec, "contacts");
     list(page, "contacts").forEach((c, i) => {
       expect(c).toMatchObject(raw[i] ?? {});
-      expect(c.tags).toHaveLength(((raw[i]?.tagIds ?? []) as string[]).length);
+      expect(c.tags ?? []).toHaveLength(((raw[i]?.tagIds ?? []) as string[]).length);
     });
   });
 
@@ -137,6 +138,32 @@ describe("conversations, messages and events", () => {
     const one = await read("get_contact", { id: anna?.id });
     expect(one.tags).toEqual(anna?.tags);
     await read("segment_contacts", { tagIds: ["VIP"] });
+  });
+});
+
+describe("names cost no request an answer does not need", () => {
+  it("lists the definitions only when the answer carries their ids, then from the cache", async () => {
+    const loopback = await startLoopback();
+    const client = await connect(testConfig({ baseUrl: loopback.baseUrl }));
+    try {
+      loopback.respond((req, res) => {
+        if (req.path === "/tags") return json(res, 200, { tags: [{ id: "tag_1", name: "VIP" }] });
+        if (req.path === "/contacts/custom-fields") return json(res, 200, { customFields: [] });
+        json(res, 200, req.path === "/contacts/con_2" ? { id: "con_2", tagIds: ["tag_1"] } : { id: "con_1" });
+      });
+      const paths = () => loopback.requests.map((r) => r.path);
+      // Nothing to name: the operation alone.
+      expect((await client.call("get_contact", { id: "con_1" })).structuredContent).toEqual({ id: "con_1" });
+      expect(paths()).toEqual(["/contacts/con_1"]);
+      // A tag id: the tags listed once, its name beside it.
+      expect((await client.call("get_contact", { id: "con_2" })).structuredContent).toMatchObject({ tags: ["VIP"] });
+      expect(paths().slice(1)).toEqual(["/contacts/con_2", "/tags"]);
+      await client.call("get_contact", { id: "con_2" });
+      expect(paths().slice(3)).toEqual(["/contacts/con_2"]);
+    } finally {
+      await client.close();
+      await loopback.close();
+    }
   });
 });
 

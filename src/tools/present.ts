@@ -93,7 +93,9 @@ const plain = (s: string): string => s.toLowerCase().replace(/[^\p{L}\p{N}]/gu, 
 export function presenter(workspace: Workspace) {
   return async (output: Output, data: Rec, view: Omit<View, "names">, ctx: ToolContext): Promise<Rec> => {
     if (!output.present) return data;
-    const kinds = output.names ?? [];
+    // Only the definitions this answer names: an answer without tag ids, field values, inbox or
+    // event-type ids (or with the API's own names beside them) costs no listing.
+    const kinds = (output.names ?? []).filter((kind) => mentions(data, IDS_OF[kind]));
     const [definitions, people] = await Promise.all([
       // The call's signal: cancelled, it stops waiting on a definitions listing.
       Promise.all(
@@ -115,6 +117,23 @@ export function presenter(workspace: Workspace) {
     );
     return output.present(data, { ...view, detail: view.detail || output.detailed === true, names });
   };
+}
+
+/** Where an answer carries a kind's ids, and the attribute that already names them, if the API gives one. */
+const IDS_OF: Readonly<Record<DefinitionKind, { key: string; named?: string }>> = {
+  tags: { key: "tagIds" },
+  contactFields: { key: "customFields" },
+  propertyFields: { key: "customFields" },
+  inboxes: { key: "inboxId" },
+  eventTypes: { key: "eventTypeId", named: "eventTypeName" },
+};
+
+/** Some record in `value` has a non-empty `key` without its `named` beside it. */
+function mentions(value: unknown, ids: { key: string; named?: string }): boolean {
+  if (Array.isArray(value)) return value.some((v) => mentions(v, ids));
+  if (!isRecord(value)) return false;
+  if (!empty(value[ids.key]) && (ids.named === undefined || value[ids.named] === undefined)) return true;
+  return Object.values(value).some((v) => typeof v === "object" && mentions(v, ids));
 }
 
 /** Name and phone of each contact, one GET each, concurrently within the client's limits. */
@@ -153,21 +172,21 @@ function isRecord(value: unknown): value is Rec {
 
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
-/** `record` with the names beside its ids that were found; the API's own attributes all kept. */
+/** `record` with the names beside its ids that were found (none: nothing added); the API's own attributes all kept. */
 function beside(record: Rec, names: Rec): Rec {
-  return { ...record, ...Object.fromEntries(Object.entries(names).filter(([, v]) => v !== undefined)) };
+  return { ...record, ...prune(names) };
 }
 
-/** Without the attributes that say nothing: undefined, null, empty arrays and objects. */
+/** Says nothing: undefined, null, an empty array or object. */
+function empty(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return isRecord(value) && Object.keys(value).length === 0;
+}
+
+/** Without the attributes that say nothing. */
 function prune<T extends Rec>(record: T): T {
-  const out: Rec = {};
-  for (const [key, value] of Object.entries(record)) {
-    if (value === undefined || value === null) continue;
-    if (Array.isArray(value) && value.length === 0) continue;
-    if (isRecord(value) && Object.keys(value).length === 0) continue;
-    out[key] = value;
-  }
-  return out as T;
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => !empty(value))) as T;
 }
 
 /** A date-time without its fractional seconds: "2026-12-01T17:44:15.206Z" → "2026-12-01T17:44:15Z". */
@@ -182,7 +201,7 @@ function items(data: Rec, key: string): Rec[] {
 
 /** A list answer with its items presented one by one, and what the page adds (a legend left out when empty). */
 function page(data: Rec, key: string, item: (r: Rec) => Rec, extra: Rec = {}): Rec {
-  return beside({ ...data, [key]: items(data, key).map(item) }, prune(extra));
+  return beside({ ...data, [key]: items(data, key).map(item) }, extra);
 }
 
 // ---- contacts
