@@ -9,6 +9,7 @@
 
 import * as z from "zod";
 import { apiPath } from "../client/path.js";
+import { phoneOf } from "../client/shapes.js";
 import { fieldByKey } from "../workspace/names.js";
 import type { Definition, DefinitionKind, Workspace } from "../workspace/workspace.js";
 import type { ToolContext } from "./types.js";
@@ -152,16 +153,6 @@ async function lookUpContacts(ids: readonly string[], ctx: ToolContext): Promise
 
 function person(contact: Rec): Person {
   return prune({ name: str(contact.name), phone: phoneOf(contact) }) as Person;
-}
-
-/** A contact's phone: its first identity with a phone number. */
-export function phoneOf(contact: { identities?: unknown }): string | undefined {
-  const identities = Array.isArray(contact.identities) ? contact.identities : [];
-  for (const identity of identities) {
-    const phone = isRecord(identity) && isRecord(identity.metadata) ? identity.metadata.phoneNumber : undefined;
-    if (typeof phone === "string") return phone;
-  }
-  return undefined;
 }
 
 // ---- helpers

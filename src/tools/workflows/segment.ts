@@ -2,10 +2,10 @@
 // matching the list_contacts filters, across all pages.
 
 import * as z from "zod";
-import { type Contact, contactShape, definitionShape } from "../../client/shapes.js";
+import { type Contact, contactShape, definitionShape, phoneOf } from "../../client/shapes.js";
 import { DEFINITION_LIMITS } from "../../workspace/workspace.js";
 import { contactFilters } from "../contacts/index.js";
-import { phoneOf, segment } from "../present.js";
+import { segment } from "../present.js";
 import { defineTool, READ, type ToolContext } from "../types.js";
 
 /** The list_contacts filters, without the sort order that a whole segment does not need. */
