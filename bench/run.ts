@@ -4,6 +4,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
 import { csvBench, csvLargeBench, tagBench } from "./bulk.js";
+import { clientsBench } from "./clients.js";
 import { coldStartBench } from "./cold-start.js";
 import { httpLoadBench } from "./http-load.js";
 import { latencyBench } from "./latency.js";
@@ -45,6 +46,7 @@ const tokens = tokensBench();
 const results_ = await resultsBench();
 const bulk = { tagBench: await tagBench(), csvBench: await csvBench(), csvLargeBench: await csvLargeBench() };
 const httpLoad = { httpLoadBench: await httpLoadBench() };
+const clients = clientsBench();
 
 const results = {
   date: new Date().toISOString(),
@@ -57,6 +59,7 @@ const results = {
   results: results_,
   bulk,
   httpLoad,
+  clients,
   durationS: Math.round((Date.now() - started) / 1000),
 };
 
@@ -114,6 +117,13 @@ const rows: Row[] = [
   ),
   ...Object.entries(bulk).flatMap(([k, v]) => rowsOf(k, v)),
   ...Object.entries(httpLoad).flatMap(([k, v]) => rowsOf(k, v)),
+  ...clients.map(
+    (c): Row => [
+      `client: ${c.version}, ${c.api} (${c.transport})`,
+      c.problems.length === 0 ? "ok" : `${c.problems.length} problems`,
+      `tools ${c.tools}, strict ${c.strict}, list_contacts result ${c.resultTokens ?? "?"} tokens${c.known.length ? ", known library defect" : ""}`,
+    ],
+  ),
   ["bench duration (s)", String(results.durationS), "results in bench/results/latest.json"],
 ];
 printTable(rows);

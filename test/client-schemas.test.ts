@@ -1,132 +1,16 @@
 // Every tool's inputSchema converted the way two strict consumers need it, as
 // listed by a real client: OpenAI strict function calling (what openai-agents'
-// convertSchemasToStrict and `strict: true` in the AI SDK or LangChain send:
-// every object closed, every property required, optional ones nullable, only
-// the supported keywords and formats) and Gemini's `parameters` (an OpenAPI
-// 3.0 subset; LangChain's Google binding drops additionalProperties first).
-// A conversion that is refused, or that empties an argument (an open map, an
-// object without properties, an array without items), fails.
+// convertSchemasToStrict makes of it: every object closed, every property
+// required, optional ones nullable, only the supported keywords and formats)
+// and Gemini's `parameters` (an OpenAPI 3.0 subset; LangChain's Google binding
+// drops additionalProperties first). A conversion that is refused, or that
+// empties an argument (an open map, an object without properties, an array
+// without items), fails. What the client libraries really send: clients/.
 
 import type { Tool as ListedTool } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Connected, connect, testConfig } from "./helpers/mcp.js";
-
-type Schema = Record<string, unknown>;
-
-const OPENAI_KEYWORDS = new Set([
-  "type",
-  "description",
-  "title",
-  "properties",
-  "required",
-  "additionalProperties",
-  "items",
-  "enum",
-  "const",
-  "anyOf",
-  "pattern",
-  "format",
-  "minimum",
-  "maximum",
-  "exclusiveMinimum",
-  "exclusiveMaximum",
-  "multipleOf",
-  "minItems",
-  "maxItems",
-]);
-const OPENAI_FORMATS = new Set(["date-time", "time", "date", "duration", "email", "hostname", "ipv4", "ipv6", "uuid"]);
-const GEMINI_KEYWORDS = new Set([
-  "type",
-  "format",
-  "title",
-  "description",
-  "nullable",
-  "enum",
-  "maxItems",
-  "minItems",
-  "properties",
-  "required",
-  "minProperties",
-  "maxProperties",
-  "minLength",
-  "maxLength",
-  "pattern",
-  "example",
-  "anyOf",
-  "propertyOrdering",
-  "default",
-  "items",
-  "minimum",
-  "maximum",
-]);
-const GEMINI_FORMATS = new Set(["enum", "date-time"]);
-
-const isSchema = (v: unknown): v is Schema => typeof v === "object" && v !== null && !Array.isArray(v);
-
-/** The schema OpenAI strict mode is sent, and what it refuses or empties on the way. */
-function openAIStrict(schema: Schema, at = "", root = true): { schema: Schema; problems: string[] } {
-  const problems: string[] = [];
-  for (const key of Object.keys(schema)) if (!OPENAI_KEYWORDS.has(key)) problems.push(`${at}: keyword ${key}`);
-  if (typeof schema.format === "string" && !OPENAI_FORMATS.has(schema.format)) {
-    problems.push(`${at}: format ${schema.format}`);
-  }
-  const out: Schema = { ...schema };
-  if (schema.type === "object") {
-    const properties = isSchema(schema.properties) ? schema.properties : {};
-    if (isSchema(schema.additionalProperties) || schema.additionalProperties === true) {
-      problems.push(`${at}: open map emptied (additionalProperties must be false)`);
-    }
-    if (Object.keys(properties).length === 0 && !(root && schema.additionalProperties === false)) {
-      problems.push(`${at}: object without properties ${root ? "is not closed" : "emptied"}`);
-    }
-    const required = new Set(Array.isArray(schema.required) ? schema.required : []);
-    const converted: Schema = {};
-    for (const [name, property] of Object.entries(properties)) {
-      if (!isSchema(property)) continue;
-      const inner = openAIStrict(property, `${at}.${name}`, false);
-      problems.push(...inner.problems);
-      converted[name] = required.has(name) ? inner.schema : { anyOf: [inner.schema, { type: "null" }] };
-    }
-    Object.assign(out, { properties: converted, required: Object.keys(converted), additionalProperties: false });
-  }
-  if (schema.type === "array") {
-    if (!isSchema(schema.items)) problems.push(`${at}: array without items`);
-    else {
-      const inner = openAIStrict(schema.items, `${at}[]`, false);
-      problems.push(...inner.problems);
-      out.items = inner.schema;
-    }
-  }
-  for (const [i, option] of (Array.isArray(schema.anyOf) ? schema.anyOf : []).entries()) {
-    if (isSchema(option)) problems.push(...openAIStrict(option, `${at}|${i}`, false).problems);
-  }
-  return { schema: out, problems };
-}
-
-/** What Gemini refuses or empties in a schema, once additionalProperties and $schema are dropped as LangChain does. */
-function geminiParameters(schema: Schema, at = "", root = true): string[] {
-  const problems: string[] = [];
-  const { additionalProperties: _, $schema: __, ...rest } = schema;
-  for (const key of Object.keys(rest)) if (!GEMINI_KEYWORDS.has(key)) problems.push(`${at}: keyword ${key}`);
-  if (typeof rest.format === "string" && !GEMINI_FORMATS.has(rest.format)) {
-    problems.push(`${at}: format ${rest.format}`);
-  }
-  if (rest.type === "object") {
-    const properties = isSchema(rest.properties) ? rest.properties : {};
-    if (!root && Object.keys(properties).length === 0) problems.push(`${at}: object without properties emptied`);
-    for (const [name, property] of Object.entries(properties)) {
-      if (isSchema(property)) problems.push(...geminiParameters(property, `${at}.${name}`, false));
-    }
-  }
-  if (rest.type === "array") {
-    if (!isSchema(rest.items)) problems.push(`${at}: array without items`);
-    else problems.push(...geminiParameters(rest.items, `${at}[]`, false));
-  }
-  for (const [i, option] of (Array.isArray(rest.anyOf) ? rest.anyOf : []).entries()) {
-    if (isSchema(option)) problems.push(...geminiParameters(option, `${at}|${i}`, false));
-  }
-  return problems;
-}
+import { geminiAsSent, geminiParameters, openAIStrict, type Schema, strictAsSent } from "./helpers/schema-rules.js";
 
 let listed: ListedTool[];
 let discovery: ListedTool[];
@@ -177,5 +61,15 @@ describe("the conversions catch what they must", () => {
     expect(openAIStrict({ type: "object", properties: {} }).problems).toEqual([
       ": object without properties is not closed",
     ]);
+  });
+
+  it("on a schema as a library sent it: strict mode unconverted, additionalProperties to Gemini", () => {
+    const optional = { type: "object", properties: { a: { type: "string" } } };
+    expect(strictAsSent(optional)).toEqual([": object not closed", ".a: not required"]);
+    const converted = openAIStrict(optional).schema;
+    expect(strictAsSent(converted)).toEqual([]);
+    expect(
+      geminiAsSent({ type: "object", properties: { m: { type: "object", additionalProperties: false } } }),
+    ).toEqual([".m: keyword additionalProperties", ".m: object without properties emptied"]);
   });
 });

@@ -282,7 +282,8 @@ describe("prompts and completions", () => {
     const picked = `flownally://contacts/${encodeURIComponent(`${ANNA} — Anna Kowalska (+48123456789)`)}`;
     const { contents } = await mcp.client.readResource({ uri: picked });
     expect(contents[0]?.uri).toBe(`flownally://contacts/${ANNA}`);
-    expect(JSON.parse(String(contents[0]?.text))).toMatchObject({ id: ANNA, name: "Anna Kowalska" });
+    const [first] = contents;
+    expect(JSON.parse(first && "text" in first ? first.text : "")).toMatchObject({ id: ANNA, name: "Anna Kowalska" });
   });
 
   it("explains the pieces in the instructions", () => {
