@@ -112,7 +112,7 @@ const rows: Row[] = [
     ([call, r]): Row => [
       `result tokens: ${call} (text / structured)`,
       `${r.text} / ${r.structured}`,
-      `${r.items} items`,
+      `${r.items} items; before ${r.beforeText} / ${r.beforeStructured}`,
     ],
   ),
   ...Object.entries(bulk).flatMap(([k, v]) => rowsOf(k, v)),
@@ -121,7 +121,7 @@ const rows: Row[] = [
     (c): Row => [
       `client: ${c.version}, ${c.api} (${c.transport})`,
       c.problems.length === 0 ? "ok" : `${c.problems.length} problems`,
-      `tools ${c.tools}, strict ${c.strict}, list_contacts result ${c.resultTokens ?? "?"} tokens${c.known.length ? ", known library defect" : ""}`,
+      `tools ${c.tools}, strict ${c.strict}${c.outputSchema ? ", sends outputSchema" : ""}, list_contacts result ${c.resultTokens ?? "?"} tokens${c.known.length ? ", known library defect" : ""}`,
     ],
   ),
   ["bench duration (s)", String(results.durationS), "results in bench/results/latest.json"],

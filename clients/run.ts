@@ -87,11 +87,22 @@ async function ourTools(): Promise<Map<string, Schema>> {
 const ourName = (name: string, ours: ReadonlyMap<string, Schema>) =>
   ours.has(name) ? name : [...ours.keys()].find((n) => name.endsWith(`_${n}`));
 
+/** A description that stands only in outputSchemas (list_contacts' fieldNames): seen in a request, they were sent. */
+const OUTPUT_SCHEMA_TEXT = "Field key → name";
+
 /** What a run sent the model, checked. */
 function check(requests: readonly Captured[], ours: ReadonlyMap<string, Schema>) {
   const problems: string[] = [];
   const [first] = requests;
-  if (!first) return { problems: ["no request reached the model"], tools: "0", strict: 0, resultTokens: undefined };
+  if (!first) {
+    return {
+      problems: ["no request reached the model"],
+      tools: "0",
+      strict: 0,
+      outputSchema: false,
+      resultTokens: undefined,
+    };
+  }
   const tools = declared(first);
   const named = new Set(tools.map((t) => ourName(t.name, ours)));
   const missing = [...ours.keys()].filter((n) => !named.has(n));
@@ -123,6 +134,7 @@ function check(requests: readonly Captured[], ours: ReadonlyMap<string, Schema>)
   });
   return {
     problems,
+    outputSchema: JSON.stringify(first.body).includes(OUTPUT_SCHEMA_TEXT),
     tools: `${named.size - (named.has(undefined) ? 1 : 0)}/${ours.size}`,
     strict: tools.filter((t) => t.strict).length,
     resultTokens,
@@ -165,6 +177,7 @@ export async function runClients(): Promise<Outcome[]> {
         transport: library.transport,
         tools: checked.tools,
         strict: checked.strict,
+        outputSchema: checked.outputSchema,
         resultTokens: checked.resultTokens,
         problems: all.filter((p) => !isKnown(p)),
         known: all.some(isKnown) && known ? [known.why] : [],
