@@ -12,6 +12,7 @@ export function clientsBench(): Outcome[] {
     encoding: "utf8",
     maxBuffer: 16 * 1024 * 1024,
   });
-  const last = run.stdout.trim().split("\n").at(-1) ?? "[]";
+  const last = run.stdout.trim().split("\n").at(-1) ?? "";
+  if (!last.startsWith("[")) throw new Error(`clients/run.ts gave no results: ${run.stderr.slice(-500)}`);
   return JSON.parse(last) as Outcome[];
 }

@@ -32,7 +32,7 @@ export function completeNames(workspace: Workspace, kind: DefinitionKind) {
 const SEPARATOR = " — ";
 
 /** "con_1 — Anna Kowalska (+48123456789)": the id, then who it is. */
-export function contactLabel(contact: unknown): string | undefined {
+function contactLabel(contact: unknown): string | undefined {
   const parsed = contactShape.safeParse(contact);
   if (!parsed.success) return undefined;
   const { id, name } = parsed.data;
