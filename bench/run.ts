@@ -4,9 +4,11 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
 import { csvBench, csvLargeBench, tagBench } from "./bulk.js";
+import { clientsBench } from "./clients.js";
 import { coldStartBench } from "./cold-start.js";
 import { httpLoadBench } from "./http-load.js";
 import { latencyBench } from "./latency.js";
+import { resultsBench } from "./results.js";
 import { tokensBench } from "./tokens.js";
 
 const GOALS = { coldStartRatio: 1.6, peakRssMb: 60, addedLatencyMedianMs: 1 };
@@ -41,8 +43,10 @@ const started = Date.now();
 const cold = await coldStartBench(Number(process.env.BENCH_COLD_RUNS ?? 20));
 const latency = await latencyBench(Number(process.env.BENCH_CALLS ?? 500));
 const tokens = tokensBench();
+const results_ = await resultsBench();
 const bulk = { tagBench: await tagBench(), csvBench: await csvBench(), csvLargeBench: await csvLargeBench() };
 const httpLoad = { httpLoadBench: await httpLoadBench() };
+const clients = clientsBench();
 
 const results = {
   date: new Date().toISOString(),
@@ -52,8 +56,10 @@ const results = {
   coldStart: cold,
   latency,
   tokens,
+  results: results_,
   bulk,
   httpLoad,
+  clients,
   durationS: Math.round((Date.now() - started) / 1000),
 };
 
@@ -102,8 +108,22 @@ const rows: Row[] = [
   ],
   ...Object.entries(tokens.byToolset).map(([set, t]): Row => [`tokens: ${set}`, String(t.tokens), `${t.tools} tools`]),
   ["tokens: total (o200k)", String(tokens.total), `${tokens.tools} tools, avg ${tokens.averagePerTool}`],
+  ...Object.entries(results_).map(
+    ([call, r]): Row => [
+      `result tokens: ${call} (text / structured)`,
+      `${r.text} / ${r.structured}`,
+      `${r.items} items; before ${r.beforeText} / ${r.beforeStructured}`,
+    ],
+  ),
   ...Object.entries(bulk).flatMap(([k, v]) => rowsOf(k, v)),
   ...Object.entries(httpLoad).flatMap(([k, v]) => rowsOf(k, v)),
+  ...clients.map(
+    (c): Row => [
+      `client: ${c.version}, ${c.api} (${c.transport})`,
+      c.problems.length === 0 ? "ok" : `${c.problems.length} problems`,
+      `tools ${c.tools}, strict ${c.strict}${c.outputSchema ? ", sends outputSchema" : ""}, list_contacts result ${c.resultTokens ?? "?"} tokens${c.known.length ? ", known library defect" : ""}`,
+    ],
+  ),
   ["bench duration (s)", String(results.durationS), "results in bench/results/latest.json"],
 ];
 printTable(rows);

@@ -1,5 +1,7 @@
 // The o200k token cost of each tool as tools/list shows it (name, title,
-// description, inputSchema, annotations). Run directly, it prints one line per tool.
+// description, inputSchema, annotations), as the catalogue test's budgets count
+// it; an outputSchema is counted apart (no client library tried sends it to the
+// model, see clients/). Run directly, it prints one line per tool.
 import { encode } from "gpt-tokenizer/encoding/o200k_base";
 import { DEFAULT_CONFIRM } from "../src/config.js";
 import { EVERY_TOOL, type Profile, profileOf } from "../src/pointers.js";
@@ -7,11 +9,14 @@ import { listedForMode } from "../src/tools/confirm-modes.js";
 import { allTools } from "../src/tools/index.js";
 import { listedTool } from "../src/tools/registry.js";
 import type { Tool, Toolset } from "../src/tools/types.js";
+import { cost } from "./readme-tables.js";
 
 export interface ToolTokens {
   name: string;
   toolset: Toolset;
   tokens: number;
+  /** Its outputSchema, not in `tokens`. */
+  outputTokens: number;
 }
 
 /**
@@ -19,11 +24,15 @@ export interface ToolTokens {
  * with the `confirm` argument where the default --confirm mode may ask.
  */
 export function toolTokens(tools: readonly Tool[] = allTools, profile: Profile = EVERY_TOOL): ToolTokens[] {
-  return tools.map((tool) => ({
-    name: tool.name,
-    toolset: tool.toolset,
-    tokens: encode(JSON.stringify(listedForMode(listedTool(tool, profile), tool.confirm, DEFAULT_CONFIRM.mode))).length,
-  }));
+  return tools.map((tool) => {
+    const listed = listedForMode(listedTool(tool, profile), tool.confirm, DEFAULT_CONFIRM.mode);
+    return {
+      name: tool.name,
+      toolset: tool.toolset,
+      tokens: cost(listed),
+      outputTokens: listed.outputSchema ? encode(JSON.stringify({ outputSchema: listed.outputSchema })).length : 0,
+    };
+  });
 }
 
 /** The default profile's tools, as it serves them. */
@@ -43,6 +52,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   // The budgets the catalogue test holds, and discovery mode's five tools.
   const { inDefaultProfile } = await import("../src/config.js");
   const { discoveryListing } = await import("./readme-tables.js");
+  console.log(
+    String(costs.reduce((n, c) => n + c.outputTokens, 0)).padStart(5),
+    "outputSchemas, not counted above,",
+    costs.filter((c) => c.outputTokens > 0).length,
+    "tools",
+  );
   const sum = (keep: (c: ToolTokens) => boolean) => costs.filter(keep).reduce((n, c) => n + c.tokens, 0);
   const discovery = await discoveryListing();
   console.log(String(sum((c) => c.toolset !== "workflows")).padStart(5), "all operations");

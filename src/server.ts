@@ -12,6 +12,7 @@ import { instructions } from "./instructions.js";
 import { registerPrompts } from "./prompts/index.js";
 import { type ChangeDelivery, registerResources } from "./resources/index.js";
 import { loadCatalogue } from "./tools/catalogue.js";
+import { presenter } from "./tools/present.js";
 import { type Preparer, registerTools, serve } from "./tools/registry.js";
 import { selectTools } from "./tools/selection.js";
 import { checkBeforeSending, noteSuccess, resolveNames } from "./tools/steps.js";
@@ -74,6 +75,7 @@ export function createServer(config: Config, deps: ServerDeps): McpServer {
     preparers,
     afterSuccess: noteSuccess(workspace),
     confirm: config.confirm,
+    present: presenter(workspace),
   };
   // MCP App views for clients that render them (src/views/); discovery's own tools show none.
   const views = config.toolMode === "discovery" ? undefined : new Views(server, options);

@@ -61,13 +61,18 @@ describe("every tool", () => {
     expect(new Set(listed.map((t) => t.name)).size).toBe(listed.length);
   });
 
-  it("sets all four annotation hints, consistent with its method", () => {
+  it("sets the annotation hints, consistent with its method", () => {
     for (const tool of listed) {
       const def = allTools.find((t) => t.name === tool.name);
       const a = tool.annotations ?? {};
-      for (const hint of ["readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"] as const) {
+      for (const hint of ["readOnlyHint", "destructiveHint", "openWorldHint"] as const) {
         expect(typeof a[hint], `${tool.name}.${hint}`).toBe("boolean");
       }
+      // idempotentHint is listed only where it says yes: MCP defaults it to false
+      // and gives it no meaning on a read-only tool.
+      expect(a.idempotentHint, `${tool.name}.idempotentHint`).toBe(
+        def?.hints.idempotentHint && !def.hints.readOnlyHint ? true : undefined,
+      );
       expect(a.readOnlyHint && a.destructiveHint, `${tool.name} read-only and destructive`).toBeFalsy();
       if (def?.method === "GET") expect(a.readOnlyHint, `${tool.name} GET is read-only`).toBe(true);
       if (def?.method === "DELETE") expect(a.destructiveHint, `${tool.name} DELETE is destructive`).toBe(true);

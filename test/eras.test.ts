@@ -4,6 +4,7 @@
 // their change notifications, prompts, completions, progress, logging, and
 // cancellation that stops the work it started.
 
+import { UriTemplate } from "@modelcontextprotocol/sdk/shared/uriTemplate.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type Sandbox, startSandbox } from "../src/sandbox/index.js";
 import { allTools } from "../src/tools/index.js";
@@ -89,6 +90,22 @@ describe.each(ERAS)("a %s client", (era) => {
         'Tag the contacts who match: buyers in Krakow — with the tag "VIP".',
       );
       expect(await client.completePrompt("segment-and-tag", "tag", "vi")).toContain("VIP");
+    });
+
+    it("completes a contact with who it is, and takes the completion back as its id", async () => {
+      const client = await connectTo(era, via);
+      const [anna] = await client.completePrompt("record-an-event", "contact", "Kowalska");
+      expect(anna).toMatch(/^(con_\w+) — Anna Kowalska \(\+48123456789\)$/);
+      const id = anna?.split(" ")[0];
+      const plan = await client.getPrompt("record-an-event", {
+        contact: anna ?? "",
+        eventType: "order.paid",
+        details: "x",
+      });
+      expect(plan).toContain(`The contact's id is ${id}.`);
+      // The value as picked, expanded into the template the way a client does.
+      const read = await client.readResource(new UriTemplate("flownally://contacts/{id}").expand({ id: anna ?? "" }));
+      expect(JSON.parse(read)).toMatchObject({ id, name: "Anna Kowalska" });
     });
 
     it("reports progress of a bulk change and logs a failure at the level asked", async () => {

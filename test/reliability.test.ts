@@ -398,6 +398,8 @@ describe("concurrency", () => {
           () => held.length + few.api.inFlight.waiting === unanswered && held.length === Math.min(3, unanswered),
         );
         for (const res of held.splice(0)) {
+          // Nothing in it to name (no tag ids, no field values): the call sends no definitions
+          // listing after it, so every call is exactly one request, held or queued.
           json(res, 200, { id: "con_1" });
           answered++;
         }

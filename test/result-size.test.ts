@@ -33,42 +33,50 @@ describe("result size", () => {
     api.respond((_req, res) => json(res, 200, { contacts: [contact(1)], nextPageToken: null }));
     const result = await mcp.call("list_contacts", {});
     expect(textOf(result)).toBe(
-      '{"contacts":[{"id":"con_1","name":"Person number 1 with a fairly long name to fill the page","customFields":{"preferredStore":"Krakow"}}]}',
+      '{"contacts":[{"id":"con_1","name":"Person number 1 with a fairly long name to fill the page","preferredStore":"Krakow"}]}',
     );
   });
 
   it("asks for a default page size when the model gives none, and keeps the one it gives", async () => {
     api.respond((_req, res) => json(res, 200, { contacts: [] }));
+    // The last GET /contacts: the names shown beside ids are looked up after it.
+    const listed = () =>
+      api.requests
+        .filter((r) => r.path === "/contacts")
+        .at(-1)
+        ?.query.get("pageSize");
     await mcp.call("list_contacts", {});
-    expect(api.requests.at(-1)?.query.get("pageSize")).toBe("50");
+    expect(listed()).toBe("50");
     await mcp.call("list_contacts", { pageSize: 7 });
-    expect(api.requests.at(-1)?.query.get("pageSize")).toBe("7");
+    expect(listed()).toBe("7");
   });
 
-  it("cuts an oversized page under the cap and says how to continue without a gap", async () => {
+  it("cuts an oversized page under the cap, the same in both channels, without the token that would skip the cut", async () => {
     const page = Array.from({ length: 100 }, (_, i) => contact(i));
     api.respond((_req, res) => json(res, 200, { contacts: page, nextPageToken: "tok_next", totalSize: 500 }));
     const result = await mcp.call("list_contacts", { pageSize: 100, pageToken: "tok_here" });
     expect(result.isError).toBeFalsy();
     const text = textOf(result);
     expect(text.length).toBeLessThanOrEqual(MAX_TOKENS * CHARS_PER_TOKEN);
-    const [body = "", notice = ""] = text.split("\n");
-    const shown = (JSON.parse(body) as { contacts: unknown[] }).contacts.length;
+    const body = JSON.parse(text) as { contacts: unknown[]; truncated: string; nextPageToken?: string };
+    expect(body).toEqual(result.structuredContent);
+    const shown = body.contacts.length;
     expect(shown).toBeGreaterThan(0);
     expect(shown).toBeLessThan(100);
-    expect(notice).toContain(`${shown} of 100 contacts shown`);
-    expect(notice).toContain(`call again with pageSize ${shown} and the same pageToken`);
-    expect(notice).toContain("nextPageToken tok_next continues after all 100");
-    // structuredContent carries the same cut page, not the oversized one.
-    expect(result.structuredContent?.contacts).toHaveLength(shown);
-    expect(result.structuredContent?.nextPageToken).toBe("tok_next");
+    expect(body.truncated).toContain(`${shown} of 100 contacts shown`);
+    expect(body.truncated).toContain(`call again with pageSize ${shown} and the same pageToken`);
+    expect(text).not.toContain("tok_next");
   });
 
-  it("says so when a result without a page to cut is over the cap", async () => {
-    api.respond((_req, res) => json(res, 200, { id: "con_1", notes: "x".repeat(20_000) }));
+  it("keeps the shape of a result without a page to cut, ids whole, and says it was cut", async () => {
+    api.respond((_req, res) => json(res, 200, { id: "con_1", name: "Anna", notes: "x".repeat(20_000) }));
     const result = await mcp.call("get_contact", { id: "con_1" });
     const text = textOf(result);
-    expect(text.length).toBeLessThanOrEqual(MAX_TOKENS * CHARS_PER_TOKEN + 300);
-    expect(text).toMatch(/\[Cut: this result is 20k characters, over the size cap/);
+    expect(text.length).toBeLessThanOrEqual(MAX_TOKENS * CHARS_PER_TOKEN);
+    const body = JSON.parse(text) as Record<string, string>;
+    expect(body).toEqual(result.structuredContent);
+    expect(body).toMatchObject({ id: "con_1", name: "Anna" });
+    expect(body.notes?.endsWith("…")).toBe(true);
+    expect(body.truncated).toMatch(/Cut to stay under the size cap/);
   });
 });

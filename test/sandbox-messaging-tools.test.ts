@@ -46,6 +46,8 @@ async function ok<T>(name: string, args: Record<string, unknown>): Promise<T> {
 
 it("reads the open conversations and answers one", async () => {
   const { conversations } = await ok<{ conversations: ConversationJson[] }>("list_conversations", {
+    // The API's own form: the window and inbox ids this test reads.
+    detail: true,
     status: ["open"],
     sort: "newest",
   });
@@ -78,7 +80,10 @@ it("reads the open conversations and answers one", async () => {
 });
 
 it("refuses free text once the window has closed, and sends a template instead", async () => {
-  const { conversations } = await ok<{ conversations: ConversationJson[] }>("list_conversations", { status: ["open"] });
+  const { conversations } = await ok<{ conversations: ConversationJson[] }>("list_conversations", {
+    detail: true,
+    status: ["open"],
+  });
   const closed = conversations.find((c) => !c.window.canSend);
   if (!closed) throw new Error("the seeded workspace has no open conversation with a closed window");
 

@@ -184,19 +184,19 @@ describe.skipIf(!hasChromium && !process.env.CI)("views in a real host", () => {
   it(
     "conversation: messages as a chat with delivery states, the open window, and a reply sent from the box",
     async () => {
-      const { conversations } = await read<{ conversations: { id: string; window: { canSend: boolean } }[] }>(
+      const { conversations } = await read<{ conversations: { id: string; canSend?: boolean }[] }>(
         "list_conversations",
         { status: ["open"] },
       );
-      const open = conversations.find((c) => c.window.canSend);
+      const open = conversations.find((c) => c.canSend);
       if (!open) throw new Error("the sandbox has no conversation with an open window");
-      const { messages } = await read<{ messages: { content: { text?: string } }[] }>("list_conversation_messages", {
+      const { messages } = await read<{ messages: { text?: string }[] }>("list_conversation_messages", {
         id: open.id,
       });
       const shown = await host.show("get_conversation", { id: open.id });
       // The window's end comes with the thread (view_conversation), after the result's first render.
       await shown.view.getByText(/Reply window open until/).waitFor();
-      const newest = messages[0]?.content.text ?? "";
+      const newest = messages[0]?.text ?? "";
       await shown.view.locator(".bubble").getByText(newest).waitFor();
       expect(await shown.view.locator(".bubble").count()).toBe(messages.length);
       expect(await shown.view.locator(".bubble.out .state").first().textContent()).toMatch(
@@ -212,10 +212,10 @@ describe.skipIf(!hasChromium && !process.env.CI)("views in a real host", () => {
           arguments: { id: open.id, content: { type: "text", text: "Tak, zamówienie czeka na Panią." } },
         },
       ]);
-      const after = await read<{ messages: { content: { text?: string } }[] }>("list_conversation_messages", {
+      const after = await read<{ messages: { text?: string }[] }>("list_conversation_messages", {
         id: open.id,
       });
-      expect(after.messages[0]?.content.text).toBe("Tak, zamówienie czeka na Panią.");
+      expect(after.messages[0]?.text).toBe("Tak, zamówienie czeka na Panią.");
       await followsTheme(shown);
       expect(shown.errors).toEqual([]);
       await shown.close();
@@ -226,11 +226,11 @@ describe.skipIf(!hasChromium && !process.env.CI)("views in a real host", () => {
   it(
     "conversation: a closed window offers the inbox's approved templates, and sends one",
     async () => {
-      const { conversations } = await read<{ conversations: { id: string; window: { canSend: boolean } }[] }>(
+      const { conversations } = await read<{ conversations: { id: string; canSend?: boolean }[] }>(
         "list_conversations",
         {},
       );
-      const closed = conversations.find((c) => !c.window.canSend);
+      const closed = conversations.find((c) => c.canSend === false);
       if (!closed) throw new Error("the sandbox has no conversation with a closed window");
       const { window } = await read<{ window: { reason: string } }>("get_conversation", { id: closed.id });
       const shown = await host.show("list_conversation_messages", { id: closed.id });

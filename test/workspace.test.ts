@@ -258,11 +258,32 @@ describe("prompts and completions", () => {
       argument: { name: "eventType", value: "order" },
     });
     expect(types.completion.values).toEqual(expect.arrayContaining(["order.paid", "order.shipped"]));
-    const contacts = await mcp.client.complete({
-      ref: { type: "ref/resource", uri: "flownally://contacts/{id}" },
-      argument: { name: "id", value: "Kowalska" },
-    });
-    expect(contacts.completion.values).toContain(ANNA);
+    const contacts = async (value: string) =>
+      (
+        await mcp.client.complete({
+          ref: { type: "ref/resource", uri: "flownally://contacts/{id}" },
+          argument: { name: "id", value },
+        })
+      ).completion.values;
+    const anna = `${ANNA} — Anna Kowalska (+48123456789)`;
+    expect(await contacts("Kowalska")).toContain(anna);
+    // Typed as an id, or given back as it was offered: that contact, labelled.
+    expect(await contacts(ANNA.slice(0, 20))).toContain(anna);
+    expect(await contacts(anna)).toEqual([anna]);
+    // An id beyond the first page the completion looks in is looked up by itself.
+    const page = (await mcp.call("list_contacts", { pageSize: 30 })).structuredContent as {
+      contacts: { id: string }[];
+    };
+    const late = page.contacts[25]?.id ?? "";
+    expect(await contacts(late)).toEqual([expect.stringMatching(new RegExp(`^${late} — `))]);
+  });
+
+  it("reads the contact a completion names, under its plain URI", async () => {
+    const picked = `flownally://contacts/${encodeURIComponent(`${ANNA} — Anna Kowalska (+48123456789)`)}`;
+    const { contents } = await mcp.client.readResource({ uri: picked });
+    expect(contents[0]?.uri).toBe(`flownally://contacts/${ANNA}`);
+    const [first] = contents;
+    expect(JSON.parse(first && "text" in first ? first.text : "")).toMatchObject({ id: ANNA, name: "Anna Kowalska" });
   });
 
   it("explains the pieces in the instructions", () => {

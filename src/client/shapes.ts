@@ -44,6 +44,16 @@ export const contactShape = z.looseObject({
 });
 export type Contact = z.infer<typeof contactShape>;
 
+/** A contact's phone: its first identity with a phone number. */
+export function phoneOf(contact: { identities?: unknown }): string | undefined {
+  const identities = Array.isArray(contact.identities) ? contact.identities : [];
+  for (const identity of identities) {
+    const phone = isRecord(identity) && isRecord(identity.metadata) ? identity.metadata.phoneNumber : undefined;
+    if (typeof phone === "string") return phone;
+  }
+  return undefined;
+}
+
 /** A tag, custom field, event type or inbox: `id` and `name` are what lookups rely on. */
 export const definitionShape = z.looseObject({ id: z.string(), name: z.string() });
 export type Definition = z.infer<typeof definitionShape>;

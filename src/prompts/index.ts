@@ -4,7 +4,7 @@
 
 import { completable, type GetPromptResult, type McpServer } from "@modelcontextprotocol/server";
 import * as z from "zod";
-import { completeContactIds, completeNames, type Workspace } from "../workspace/index.js";
+import { completeContacts, completeNames, contactIdOf, type Workspace } from "../workspace/index.js";
 
 function say(text: string): GetPromptResult {
   return { messages: [{ role: "user", content: { type: "text", text } }] };
@@ -39,8 +39,8 @@ export function registerPrompts(server: McpServer, workspace: Workspace): void {
       description: "Record something a contact did (order paid, signup) as an event that journeys can react to.",
       argsSchema: z.object({
         contact: completable(
-          z.string().describe("Contact id, or a name/phone/email to search"),
-          completeContactIds(workspace),
+          z.string().describe("Contact id (a completion: id — name), or a name/phone/email to search"),
+          completeContacts(workspace),
         ),
         eventType: completable(
           z.string().describe("Event type name, e.g. order.paid"),
@@ -49,15 +49,19 @@ export function registerPrompts(server: McpServer, workspace: Workspace): void {
         details: z.string().describe("What happened, e.g. paid order 4827, 199.99 PLN"),
       }),
     },
-    ({ contact, eventType, details }) =>
-      say(
+    ({ contact, eventType, details }) => {
+      const id = contactIdOf(contact);
+      return say(
         [
           `Record the event "${eventType}" for contact ${contact}: ${details}`,
           `1. Build the payload to match the payloadSchema of the event type ${eventType} (a payload that does not fit is refused, naming each failing property); ask me for any required property the details do not give.`,
-          "2. If the contact is not a con_ id, search the contacts for it and confirm which one if several match.",
+          id.startsWith("con_")
+            ? `2. The contact's id is ${id}.`
+            : "2. Search the contacts for it and confirm which one if several match.",
           `3. Record the event for that contact with the name "${eventType}", the payload, and an idempotencyKey derived from the details (e.g. order-4827-paid) so a retry never records it twice.`,
         ].join("\n"),
-      ),
+      );
+    },
   );
 
   server.registerPrompt(

@@ -14,7 +14,7 @@ import { ApiError } from "../client/errors.js";
 import { fillPath } from "../client/path.js";
 import { describeFailure } from "../tools/errors.js";
 import { READ, type Tool } from "../tools/types.js";
-import { completeContactIds, DEFINITIONS, type DefinitionKind, type Workspace } from "../workspace/index.js";
+import { completeContacts, contactIdOf, DEFINITIONS, type DefinitionKind, type Workspace } from "../workspace/index.js";
 
 const JSON_TYPE = "application/json";
 
@@ -94,17 +94,19 @@ export function registerResources(server: McpServer, workspace: Workspace, deliv
   ]);
   server.registerResource(
     "contact",
-    new ResourceTemplate(CONTACT_TEMPLATE, { list: undefined, complete: { id: completeContactIds(workspace) } }),
+    new ResourceTemplate(CONTACT_TEMPLATE, { list: undefined, complete: { id: completeContacts(workspace) } }),
     {
       title: "Contact",
-      description: "One contact with identities, tagIds, custom field values and archive state. Always read live.",
+      description:
+        "One contact with identities, tagIds, custom field values and archive state. Always read live. Completions offer `con_… — name (phone)`; the id in front is what is read.",
       mimeType: JSON_TYPE,
     },
-    async (uri, variables) => {
-      const id = decodeURIComponent(String(variables.id ?? ""));
+    async (_uri, variables) => {
+      // A completion picked as it was offered ("con_… — Anna Kowalska (+48…)") stands for its id.
+      const id = contactIdOf(decodeURIComponent(String(variables.id ?? "")));
       try {
         const { data } = await workspace.client.request({ method: "GET", path: fillPath("/contacts/{id}", { id }) });
-        return contents(uri.href, data);
+        return contents(CONTACT_TEMPLATE.replace("{id}", encodeURIComponent(id)), data);
       } catch (err) {
         throw readError(err, getContact, { id });
       }

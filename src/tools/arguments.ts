@@ -31,6 +31,12 @@ function coerceArguments(input: z.ZodRawShape, args: Record<string, unknown>): R
   for (const [key, value] of Object.entries(args)) {
     // Own keys only: an argument named "toString" is unknown, not Object.prototype's.
     const schema = Object.hasOwn(input, key) ? input[key] : undefined;
+    // OpenAI strict mode makes optional arguments nullable and sends null for "left out".
+    if (value === null && schema && z.safeParse(schema, undefined).success && !z.safeParse(schema, null).success) {
+      const { [key]: _, ...rest } = out;
+      out = rest;
+      continue;
+    }
     if (typeof value !== "string" || !schema) continue;
     const coerced = fromText(wanted(schema), value);
     if (coerced !== value) out = { ...out, [key]: coerced };

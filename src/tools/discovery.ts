@@ -8,6 +8,7 @@ import * as z from "zod";
 import { DEFAULT_CONFIRM } from "../config.js";
 import { profileOf } from "../pointers.js";
 import { listedForMode, mayAsk } from "./confirm-modes.js";
+import { openObject } from "./params.js";
 import {
   type CallResult,
   callTool,
@@ -152,10 +153,7 @@ export function discoveryTools(operations: readonly Tool[], base: RegistryOption
     description,
     input: {
       operation,
-      arguments: z
-        .record(z.string(), z.unknown())
-        .optional()
-        .describe("Its arguments, as describe_operation shows them"),
+      arguments: openObject("Its arguments, as describe_operation shows them").optional(),
     },
     hints,
     call: async (args, ctx) => {

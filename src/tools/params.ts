@@ -35,11 +35,47 @@ export function refList(kind: RefKind, what: Text, min = 0) {
   return schema;
 }
 
-/** An object keyed by `kind` (contact fields: key, id or name) with string values. */
+/**
+ * Values keyed by `kind` (contact fields: key, id or name). Shown to the model
+ * as a list of "key=value" texts, which every client's schema conversion keeps
+ * (OpenAI strict mode empties a map, Gemini refuses one); the object form is
+ * taken too. Either becomes the object.
+ */
 export function refKeys(kind: RefKind, what: Text) {
-  const schema = described(z.record(z.string(), z.string()), what);
+  const pair = z.string().refine((s) => s.includes("="), "must be key=value");
+  const schema = described(
+    z
+      .union([z.record(z.string(), z.string()), z.array(pair)])
+      .transform((v) => (Array.isArray(v) ? Object.fromEntries(v.map(splitPair)) : v)),
+    what,
+  );
   refs.set(schema, { kind, shape: "keys" });
+  return shownAs(schema, { type: "array", items: { type: "string" } });
+}
+
+/** "preferredStore=Krakow" → ["preferredStore", "Krakow"]; the value may hold "=" itself. */
+function splitPair(pair: string): [string, string] {
+  const at = pair.indexOf("=");
+  return [pair.slice(0, at).trim(), pair.slice(at + 1)];
+}
+
+// What the model is shown of an argument where it differs from what is taken:
+// a form that every client's conversion keeps (OpenAI strict mode, Gemini's
+// schema subset). Applied by the registrar's listing (z.toJSONSchema override).
+const shown = new WeakMap<z.core.$ZodType, Record<string, unknown>>();
+
+function shownAs<T extends z.ZodType>(schema: T, json: Record<string, unknown>): T {
+  shown.set(schema, json);
   return schema;
+}
+
+/** z.toJSONSchema's `override`: an argument shown as shownAs() says, its description kept. */
+export function listedAs(ctx: { zodSchema: z.core.$ZodType; jsonSchema: Record<string, unknown> }): void {
+  const json = shown.get(ctx.zodSchema);
+  if (!json) return;
+  const { description } = ctx.jsonSchema;
+  for (const key of Object.keys(ctx.jsonSchema)) delete ctx.jsonSchema[key];
+  Object.assign(ctx.jsonSchema, json, description === undefined ? {} : { description });
 }
 
 /** What an argument's schema refers to, looking through optional/nullable/default wrappers. */
@@ -62,14 +98,24 @@ function unwrapped(schema: z.core.$ZodType, found: (s: z.core.$ZodType) => boole
   return s;
 }
 
-export const pageSize = z.number().int().min(1).max(100).optional().describe("Page size");
-export const pageToken = z.string().optional().describe("From nextPageToken");
+// The bounds are checked here and said in the description: cheaper for the model to read than minimum/maximum.
+export const pageSize = shownAs(z.number().int().min(1).max(100).describe("Page size ≤100"), {
+  type: "integer",
+}).optional();
+export const pageToken = z.string().optional().describe("nextPageToken");
 export const paging = { pageSize, pageToken };
 
-export const phone = z
-  .string()
-  .regex(E164, "must be an E.164 phone number such as +48123456789")
-  .describe("E.164 phone, e.g. +48123456789");
+/** Taken by tools that answer concisely by default (present.ts). */
+export const detail = z.boolean().optional().describe("All fields");
+
+// The description says the form; the pattern is checked here, not listed.
+export const phone = shownAs(
+  z
+    .string()
+    .regex(E164, "must be an E.164 phone number such as +48123456789")
+    .describe("E.164 phone, e.g. +48123456789"),
+  { type: "string" },
+);
 
 /**
  * RFC 3339 date-time (the schema's `format: date-time` says so); a plain
@@ -92,5 +138,26 @@ export const teamId = ref("teams");
 export const inboxId = ref("inboxes");
 export const conversationId = ref("conversations");
 
-/** An open JSON object whose attributes the reference does not list. */
-export const openObject = (description: string) => z.record(z.string(), z.unknown()).describe(description);
+/**
+ * An open JSON object whose attributes the reference does not list. Shown as a
+ * JSON text (OpenAI strict mode would empty an object without properties, and
+ * Gemini may drop one); the registrar parses it (arguments.ts), and takes an object too.
+ */
+export const openObject = (description: string) =>
+  shownAs(z.record(z.string(), z.unknown()).describe(`${description} as JSON`), { type: "string" });
+
+/** A JSON value the reference leaves open, shown as JSON text (see openObject); taken as text or as the value. */
+export const jsonText = <T extends z.ZodType>(schema: T, description: string) =>
+  shownAs(z.preprocess(parseJsonText, schema).describe(description), { type: "string" });
+
+function parseJsonText(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value; // The schema names what is wrong.
+  }
+}
+
+/** A URL, shown without `format: "uri"`, which OpenAI strict mode refuses: the description says "https URL" instead. */
+export const httpsUrl = (description: string) => shownAs(z.url().describe(description), { type: "string" });

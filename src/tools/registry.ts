@@ -26,9 +26,11 @@ import { listedForMode, takeToken } from "./confirm-modes.js";
 import { describeFailure } from "./errors.js";
 import { idempotencyKeyFor } from "./idempotency.js";
 import { PRECOMPUTED } from "./listing.js";
+import { listedAs } from "./params.js";
+import type { Output, View } from "./present.js";
 import { successResult } from "./result.js";
 import { forProfile, precomputedSelection, selectTools, type ToolSelection } from "./selection.js";
-import type { CallContext, Tool, ToolContext, ToolOutput } from "./types.js";
+import type { CallContext, Hints, Tool, ToolContext, ToolOutput } from "./types.js";
 
 export { parseArguments } from "./arguments.js";
 
@@ -51,10 +53,17 @@ export interface RegistryOptions {
   profile?: Profile;
   /** When the user is asked before a change (--confirm); default: auto, above 25 contacts. */
   confirm?: ConfirmSettings;
+  /** Presents an answer as the tool's `output` says (present.ts `presenter`); default: as the API gave it. */
+  present?: (
+    output: Output,
+    data: Record<string, unknown>,
+    view: Omit<View, "names">,
+    ctx: ToolContext,
+  ) => Promise<Record<string, unknown>>;
 }
 
 /** What tools/list shows of a definition (discovery's own tools are listed the same way). */
-export type Listable = Pick<Tool, "name" | "title" | "description" | "input" | "hints">;
+export type Listable = Pick<Tool, "name" | "title" | "description" | "input" | "hints" | "output">;
 
 const schemaCache = new WeakMap<Listable, ListedTool>();
 
@@ -71,25 +80,60 @@ function baseListing(tool: Listable): ListedTool {
   let listed = schemaCache.get(tool);
   if (!listed) listed = PRECOMPUTED?.listing[tool.name];
   if (!listed) {
-    const {
-      $schema: _,
-      additionalProperties: __,
-      ...inputSchema
-    } = z.toJSONSchema(z.object(tool.input), {
-      target: "draft-7",
-      io: "input",
-      unrepresentable: "any",
-    }) as Record<string, unknown>;
+    const { $schema: _, additionalProperties: __, ...inputSchema } = jsonSchema(z.object(tool.input), "input");
     listed = {
       name: tool.name,
       title: tool.title,
       description: tool.description,
-      inputSchema: { ...slim(inputSchema), type: "object" },
-      annotations: { ...tool.hints },
+      inputSchema: { ...slim(inputSchema), type: "object", ...(Object.keys(tool.input).length === 0 && CLOSED) },
+      ...(tool.output && { outputSchema: outputSchema(tool.output.schema) }),
+      annotations: listedHints(tool.hints),
     };
     schemaCache.set(tool, listed);
   }
   return listed;
+}
+
+/**
+ * The hints as listed: idempotentHint only where it says something, since MCP
+ * gives it meaning only beside readOnlyHint false and defaults it to false. The
+ * other three stay explicit even where they are MCP's defaults: ChatGPT's app
+ * review refuses a tool that leaves destructiveHint or openWorldHint out.
+ */
+function listedHints({ readOnlyHint, destructiveHint, idempotentHint, openWorldHint }: Hints): Partial<Hints> {
+  // In the order of MCP's schema, which the SDK's listing keeps.
+  return idempotentHint && !readOnlyHint
+    ? { readOnlyHint, destructiveHint, idempotentHint, openWorldHint }
+    : { readOnlyHint, destructiveHint, openWorldHint };
+}
+
+// A tool without arguments says so: OpenAI strict mode (openai-agents' convertSchemasToStrict)
+// refuses an object schema that does not close itself.
+const CLOSED = { additionalProperties: false } as const;
+
+function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, unknown> {
+  return z.toJSONSchema(schema, { target: "draft-7", io, unrepresentable: "any", override: listedAs }) as Record<
+    string,
+    unknown
+  >;
+}
+
+/**
+ * The outputSchema of an answer: what it holds when present, nothing required.
+ * Clients refuse a result that does not match it, and the API may leave out
+ * what its reference shows; a missing attribute must not cost the whole answer.
+ */
+function outputSchema(schema: z.ZodType): ListedTool["inputSchema"] {
+  const { $schema: _, ...rest } = jsonSchema(schema, "output");
+  return { ...optional(slim(rest)), type: "object" };
+}
+
+function optional<T>(node: T): T {
+  if (Array.isArray(node)) return node.map(optional) as T;
+  if (!node || typeof node !== "object") return node;
+  return Object.fromEntries(
+    Object.entries(node).flatMap(([key, value]) => (key === "required" ? [] : [[key, optional(value)]])),
+  ) as T;
 }
 
 /**
@@ -233,9 +277,12 @@ export function serve(
         });
       },
     };
-    const result = await tool.call(params.arguments ?? {}, ctx);
+    const called = await tool.call(params.arguments ?? {}, ctx);
+    if (isInputRequiredResult(called)) return called;
+    // The era's projection of a result (2025: an object-rooted structuredContent) lives in the SDK's codec.
+    const result = server.server.projectCallToolResult(called, tool.listed.outputSchema);
     // A failure goes to the client's log too (2025: at or above its logging/setLevel; 2026: the request's logLevel).
-    if (!isInputRequiredResult(result) && result.isError) {
+    if (result.isError) {
       await extra.mcpReq.log("warning", `${params.name} failed: ${textOf(result)}`, "flownally").catch(() => {});
     }
     return result;
@@ -256,7 +303,9 @@ export async function callTool(
   const given = takeToken(tool.confirm, settings.mode, rawArgs);
   const parsed = parseArguments(tool, given.args);
   if (!parsed.ok) return failure(parsed.message);
-  let args = parsed.args;
+  // `detail` is ours (present.ts), not the API's.
+  const { detail, ...rest } = parsed.args;
+  let args = tool.output?.concise ? rest : parsed.args;
   const served: ToolContext = {
     ...ctx,
     ...(options.profile && { profile: options.profile }),
@@ -268,7 +317,12 @@ export async function callTool(
     if (!tool.run) await served.confirm(() => (tool.preview ? tool.preview(args, served) : previewOf(tool, args)));
     const output = tool.run ? await tool.run(args, served) : await send(tool, args, served);
     options.afterSuccess?.(tool, args, output);
-    return successResult(tool, args, output, options.maxResultTokens);
+    const { data } = output;
+    const presented =
+      tool.output && options.present && isRecord(data)
+        ? await options.present(tool.output, data, { detail: detail === true, args }, served)
+        : data;
+    return successResult(tool, args, { ...output, data: presented }, options.maxResultTokens);
   } catch (err) {
     if (err instanceof Unconfirmed) return err.result;
     return failure(describeFailure(err, tool, args, served.profile, ctx.trace));
@@ -326,6 +380,10 @@ async function send(tool: Tool, args: Readonly<Record<string, unknown>>, ctx: To
       return { text: `Already ${tool.already}: nothing changed.`, changed: {} };
     throw err;
   }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 export function failure(text: string): CallToolResult {

@@ -1,6 +1,8 @@
-// Turns an API answer into what the model reads: compact JSON text (no
-// pretty printing, nulls and the constant tenantId left out) within a size cap,
-// and the same data as structuredContent; a one-line confirmation when there is no body.
+// Turns an answer into what the model reads, one value in both channels:
+// structuredContent is the compact JSON the text says (nulls and the constant
+// tenantId left out), within a size cap; a one-line confirmation when there is
+// no body. Clients differ in which channel reaches the model (Claude Code and
+// Codex: structuredContent; others: the text), so neither may say more or less.
 
 import type { CallToolResult } from "@modelcontextprotocol/server";
 import type { Tool, ToolOutput } from "./types.js";
@@ -8,8 +10,22 @@ import type { Tool, ToolOutput } from "./types.js";
 /** About four characters a token for JSON text. */
 export const CHARS_PER_TOKEN = 4;
 
+type Rec = Record<string, unknown>;
+
+/** `value` without nulls (but in arrays, where JSON keeps their place) and without tenantId. */
+export function clean(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((v) => (v === null ? null : clean(v)));
+  if (!isRecord(value)) return value;
+  const out: Rec = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (v === null || v === undefined || key === "tenantId") continue;
+    out[key] = clean(v);
+  }
+  return out;
+}
+
 export function compactJson(value: unknown): string {
-  return JSON.stringify(value, (key, v) => (v === null || key === "tenantId" ? undefined : v)) ?? "";
+  return JSON.stringify(clean(value)) ?? "";
 }
 
 export function successResult(
@@ -20,25 +36,22 @@ export function successResult(
 ): CallToolResult {
   const { data } = output;
   if (output.text !== undefined) {
-    return withStructured({ content: [{ type: "text", text: output.text }] }, data);
+    return { content: [{ type: "text", text: output.text }], ...structured(clean(data)) };
   }
   if (data === undefined || data === null) return { content: [{ type: "text", text: confirmation(tool, args) }] };
-  const maxChars = maxTokens * CHARS_PER_TOKEN;
   const sizeArg = ["pageSize", "limit"].find((name) => name in tool.input && tool.query?.includes(name));
   const pageToken = typeof args.pageToken === "string" ? args.pageToken : undefined;
-  const { text, value } = fitToCap(data, maxChars, {
+  const value = fitToCap(clean(data), maxTokens * CHARS_PER_TOKEN, {
     ...(sizeArg && { sizeArg }),
     ...(pageToken && { pageToken }),
   });
-  return withStructured({ content: [{ type: "text", text }] }, value);
+  return { content: [{ type: "text", text: JSON.stringify(value) }], ...structured(value) };
 }
 
-function withStructured(result: CallToolResult, data: unknown): CallToolResult {
-  if (data === undefined || data === null) return result;
-  // structuredContent must be an object; wrap arrays and scalars.
-  const structured =
-    typeof data === "object" && !Array.isArray(data) ? (data as Record<string, unknown>) : { result: data };
-  return { ...result, structuredContent: structured };
+/** structuredContent must be an object: arrays and scalars go under `result`. */
+function structured(value: unknown): { structuredContent?: Rec } {
+  if (value === undefined || value === null) return {};
+  return { structuredContent: isRecord(value) ? value : { result: value } };
 }
 
 /** "Tag contact: done (contactId con_1, tagId tag_2)." */
@@ -55,43 +68,76 @@ export interface Paging {
   pageToken?: string;
 }
 
+/** The attribute a cut result says so in, in both channels. */
+export const TRUNCATED = "truncated";
+
 /**
- * Keeps a result within `maxChars`: cuts its largest top-level array to the
- * items that fit and says exactly how to get the rest without a gap (the
- * API's nextPageToken continues after the whole page, not after the cut).
- * Anything else too large is cut as text. Returns the text the model reads
- * (the JSON is serialised here, once per call) and the value for
- * structuredContent; a result cut as text has none.
+ * Keeps a cleaned result within `maxChars` of JSON, as one value for both
+ * channels. A list is cut to its leading items that fit, without the API's
+ * nextPageToken (it continues after the whole page, so it would skip the items
+ * cut here), and says how to get the rest without a gap. Anything else too
+ * large keeps its shape with long texts and lists shortened, and says so.
+ * The notice is the value's `truncated` attribute.
  */
-export function fitToCap(data: unknown, maxChars: number, paging: Paging = {}): { text: string; value?: unknown } {
-  const whole = compactJson(data);
-  if (whole.length <= maxChars) return { text: whole, value: data };
-  const record = data && typeof data === "object" && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
-  const [key, items] = Object.entries(record)
-    .filter((e): e is [string, unknown[]] => Array.isArray(e[1]) && e[1].length > 1)
-    .sort((a, b) => compactJson(b[1]).length - compactJson(a[1]).length)[0] ?? ["", []];
-  const budget = maxChars - 400;
-  const withItems = (n: number) => ({ ...record, [key]: items.slice(0, n) });
-  if (!key || compactJson(withItems(1)).length > budget) {
-    const notice = `[Cut: this result is ${Math.round(whole.length / 1000)}k characters, over the size cap (--max-result-tokens); only the first ${Math.round(maxChars / 1000)}k are shown. Ask for less, e.g. one item by id.]`;
-    return { text: `${whole.slice(0, maxChars)}\n${notice}` };
+export function fitToCap(data: unknown, maxChars: number, paging: Paging = {}): unknown {
+  if (JSON.stringify(data).length <= maxChars) return data;
+  const record = isRecord(data) ? data : { result: data };
+  const budget = maxChars - 500;
+  const [key, items] = largestList(record);
+  if (key && items && fits({ ...record, [key]: items.slice(0, 1) }, budget)) {
+    const { nextPageToken: _skipsTheCut, ...rest } = record;
+    const withItems = (n: number) => ({ ...rest, [key]: items.slice(0, n) });
+    // The most leading items that still fit, by binary search.
+    let lo = 1;
+    let hi = items.length;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (fits(withItems(mid), budget)) lo = mid;
+      else hi = mid - 1;
+    }
+    const next = paging.sizeArg
+      ? `To see the rest without a gap, call again with ${paging.sizeArg} ${lo}${paging.pageToken ? " and the same pageToken" : ""}, then follow each nextPageToken.`
+      : "This operation cannot page: narrow the request instead.";
+    return {
+      ...withItems(lo),
+      [TRUNCATED]: `Cut to stay under the size cap (--max-result-tokens): ${lo} of ${items.length} ${key} shown. ${next}`,
+    };
   }
-  // The most leading items that still fit, by binary search.
-  let lo = 1;
-  let hi = items.length;
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (compactJson(withItems(mid)).length <= budget) lo = mid;
-    else hi = mid - 1;
+  const notice = `Cut to stay under the size cap (--max-result-tokens): texts ending in "…" and lists are shortened. Ask for less (one item by id, fewer items), or raise --max-result-tokens.`;
+  for (let limit = 4096; ; limit = Math.floor(limit / 2)) {
+    const value = { ...(shorten(record, limit) as Rec), [TRUNCATED]: notice };
+    // Ids are never cut: no text of 64 characters or less is.
+    if (limit <= 64 || fits(value, maxChars)) return value;
   }
-  const next = typeof record.nextPageToken === "string" ? record.nextPageToken : undefined;
-  const again = paging.sizeArg
-    ? ` To see the rest without a gap, call again with ${paging.sizeArg} ${lo}${paging.pageToken ? ` and the same pageToken` : ""}, then follow each nextPageToken.`
-    : " This operation cannot page: narrow the request instead.";
-  const skip = next
-    ? ` The nextPageToken ${next} continues after all ${items.length}, so it would skip the ${items.length - lo} cut here.`
-    : "";
-  const value = withItems(lo);
-  const notice = `[Truncated to stay under the size cap: ${lo} of ${items.length} ${key} shown.${again}${skip}]`;
-  return { text: `${compactJson(value)}\n${notice}`, value };
+}
+
+function fits(value: unknown, maxChars: number): boolean {
+  return JSON.stringify(value).length <= maxChars;
+}
+
+/** The top-level list with the longest JSON. */
+function largestList(record: Rec): [string | undefined, unknown[] | undefined] {
+  let best: [string | undefined, unknown[] | undefined] = [undefined, undefined];
+  let size = 0;
+  for (const [key, value] of Object.entries(record)) {
+    if (!Array.isArray(value) || value.length < 2) continue;
+    const length = JSON.stringify(value).length;
+    if (length > size) [best, size] = [[key, value], length];
+  }
+  return best;
+}
+
+/** Texts over `limit` characters cut with "…", lists and objects to their first `limit / 64` entries (at least 1). */
+function shorten(value: unknown, limit: number): unknown {
+  const keep = Math.max(1, Math.floor(limit / 64));
+  if (typeof value === "string") return value.length > limit ? `${value.slice(0, limit)}…` : value;
+  if (Array.isArray(value)) return value.slice(0, keep).map((v) => shorten(v, limit));
+  if (!isRecord(value)) return value;
+  const entries = Object.entries(value);
+  // Ids and names come first in every answer; keep at least as many entries as a list keeps items.
+  return Object.fromEntries(entries.slice(0, Math.max(keep, 8)).map(([k, v]) => [k, shorten(v, limit)]));
+}
+
+function isRecord(value: unknown): value is Rec {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -11,7 +11,8 @@ import { EVERY_TOOL, type Profile, pointsAtTools, render, type Text } from "../p
 import type { ArgRef, RefKind } from "../refs.js";
 import type { Check } from "../workspace/checks.js";
 import type { Asking } from "./confirm.js";
-import { refOf, textOf } from "./params.js";
+import { detail, refOf, textOf } from "./params.js";
+import type { Output } from "./present.js";
 
 import type { Toolset } from "./toolsets.js";
 
@@ -170,6 +171,8 @@ export interface ToolSpec<S extends z.ZodRawShape> {
    * arguments name (plus any the run reports in `changed`).
    */
   changes?: readonly RefKind[];
+  /** How its answer is presented (names beside ids, concise by default) and its shape (outputSchema); see present.ts. */
+  output?: Output;
   /** Escape hatch for tools that need real logic. */
   run?: (args: Args<S>, ctx: ToolContext) => Promise<ToolOutput>;
 }
@@ -212,6 +215,8 @@ export function defineTool<S extends z.ZodRawShape>(spec: ToolSpec<S>): Tool {
   // so widening the argument type here loses nothing.
   return {
     ...(spec as unknown as Omit<Tool, "description" | "refs">),
+    // A concise answer by default; `detail` asks for all of it (taken off before the request, see registry).
+    ...(spec.output?.concise && { input: { ...spec.input, detail } }),
     description: render(spec.description, EVERY_TOOL),
     refs,
     ...(Object.keys(texts).length > 0 && { texts }),

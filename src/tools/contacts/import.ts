@@ -11,6 +11,7 @@ import { type CsvReport, checkCsv, type FieldRef } from "../../files/csv-check.j
 import type { OpenedFile } from "../../files/open.js";
 import { ToolInputError } from "../../refusal.js";
 import { fieldKey } from "../../workspace/names.js";
+import { importStatus } from "../present.js";
 import { CREATE, defineTool, type ToolContext } from "../types.js";
 
 const WAIT_BUDGET_MS = 5 * 60_000;
@@ -32,6 +33,7 @@ export const importContacts = defineTool({
     dryRun: z.boolean().optional().describe("Only check; upload nothing"),
     wait: z.boolean().optional().describe("Wait up to 5 min for the result"),
   },
+  output: importStatus,
   hints: CREATE,
   run: async (args, ctx) => {
     if ((args.filePath === undefined) === (args.csv === undefined)) {

@@ -4,16 +4,17 @@ import * as z from "zod";
 import { point } from "../../pointers.js";
 import { dateFieldValue, dateFieldValues } from "../../workspace/index.js";
 import { contactId, nonBlank, paging, phone, ref, refKeys, refList, rfc3339, tagId } from "../params.js";
+import { contactPage, importStatus, oneContact, written } from "../present.js";
 import { CREATE, DESTRUCTIVE, defineTool, OVERWRITE, READ, SET } from "../types.js";
 
 const CHANNELS = ["whatsapp", "messenger", "instagram", "sms", "email", "webchat"] as const;
 
 export const contactFilters = {
   search: z.string().optional().describe("Text in name, email, phone or tag name"),
-  customFields: refKeys("contactFields", "Field key, id or name → value; all must match").optional(),
+  customFields: refKeys("contactFields", "field=value (key, id or name); all must match").optional(),
   tagIds: refList("tags", "Tag ids or names; any matches").optional(),
   channels: z.array(z.enum(CHANNELS)).optional().describe("Identity channels; any matches"),
-  archived: z.boolean().optional().describe("true: archived only; default active only"),
+  archived: z.boolean().optional().describe("true: archived only, else active only"),
   createdAfter: rfc3339("Created at or after; a date alone is 00:00 UTC").optional(),
   createdBefore: rfc3339("Created before; same form").optional(),
   orderBy: z.enum(["createdAt", "updatedAt", "name"]).optional().describe("Sort field"),
@@ -23,7 +24,7 @@ export const contactFilterNames = Object.keys(contactFilters) as (keyof typeof c
 
 const customFieldValues = refKeys(
   "contactFields",
-  "Field key, id or name → value (see flownally://contacts/custom-fields)",
+  "field=value (field key, id or name; see flownally://contacts/custom-fields)",
 ).optional();
 
 export const contactTools = [
@@ -37,6 +38,7 @@ export const contactTools = [
     path: "/contacts",
     input: { ...paging, ...contactFilters },
     query: ["pageSize", "pageToken", ...contactFilterNames],
+    output: contactPage,
     hints: READ,
   }),
   defineTool({
@@ -55,6 +57,7 @@ export const contactTools = [
     // The reference makes every attribute optional; a contact with neither a name nor a phone is nobody.
     oneOf: { args: ["name", "phone"], why: "a contact needs one to be found or messaged" },
     checks: [dateFieldValues("customFields")],
+    output: written(oneContact),
     hints: CREATE,
   }),
   defineTool({
@@ -81,6 +84,7 @@ export const contactTools = [
     method: "GET",
     path: "/contacts/{id}",
     input: { id: contactId },
+    output: oneContact,
     hints: READ,
   }),
   defineTool({
@@ -99,6 +103,7 @@ export const contactTools = [
     changes: ["contacts"],
     hints: OVERWRITE,
     confirm: "reversible",
+    output: written(oneContact),
   }),
   defineTool({
     name: "delete_contact",
@@ -127,6 +132,7 @@ export const contactTools = [
     method: "GET",
     path: "/contacts/imports/{id}",
     input: { id: ref("imports") },
+    output: importStatus,
     hints: READ,
   }),
   defineTool({

@@ -6,6 +6,7 @@ import { point } from "../../pointers.js";
 import { fromSource } from "../../refs.js";
 import { eventPayload } from "../../workspace/index.js";
 import { contactId, described, eventTypeId, openObject, paging, ref } from "../params.js";
+import { contactEvents, eventPage, oneEvent } from "../present.js";
 import { CREATE, DESTRUCTIVE, defineTool, OVERWRITE, READ } from "../types.js";
 
 // A name, not an id: the API takes the type's name. The eventPayload check resolves an id or another case to it.
@@ -110,6 +111,7 @@ export const eventTools = [
     path: "/events",
     input: { ...paging, ...eventFilter },
     query: ["pageSize", "pageToken", "eventTypeId"],
+    output: eventPage,
     hints: READ,
   }),
   defineTool({
@@ -127,6 +129,7 @@ export const eventTools = [
     path: "/events",
     input: { contactId, eventTypeName, payload, idempotencyKey },
     checks: [eventPayload("eventTypeName")],
+    output: oneEvent,
     hints: CREATE,
     idempotencyKey: { derivedFrom: ["contactId", "eventTypeName", "payload"] },
   }),
@@ -139,6 +142,7 @@ export const eventTools = [
     method: "GET",
     path: "/events/{id}",
     input: { id: ref("events") },
+    output: oneEvent,
     hints: READ,
   }),
   defineTool({
@@ -151,6 +155,7 @@ export const eventTools = [
     path: "/contacts/{contactId}/events",
     input: { contactId, ...paging, ...eventFilter },
     query: ["pageSize", "pageToken", "eventTypeId"],
+    output: contactEvents,
     hints: READ,
   }),
   defineTool({
@@ -163,6 +168,7 @@ export const eventTools = [
     path: "/contacts/{contactId}/events",
     input: { contactId, name: eventTypeName, payload, idempotencyKey },
     checks: [eventPayload("name")],
+    output: oneEvent,
     hints: CREATE,
     idempotencyKey: { derivedFrom: ["contactId", "name", "payload"] },
   }),

@@ -3,7 +3,8 @@
 
 import * as z from "zod";
 import { point } from "../../pointers.js";
-import { contactId, conversationId, described, paging, ref, userId } from "../params.js";
+import { contactId, conversationId, described, jsonText, paging, ref, userId } from "../params.js";
+import { conversationPage, messagePage, oneConversation, oneMessage } from "../present.js";
 import { DESTRUCTIVE, defineTool, OVERWRITE, READ, SEND, SET } from "../types.js";
 import { recipientPreview } from "./recipient.js";
 
@@ -13,7 +14,10 @@ const open = <S extends z.ZodRawShape>(shape: S) => z.object(shape).catchall(z.u
 
 const messageId = ref("messages");
 
-const template = open({ name: z.string(), language: z.string(), components: z.array(z.unknown()).optional() });
+const components = z.array(z.unknown());
+// Components are open objects: shown as JSON text, which strict clients keep; parsed before the union checks them.
+const template = open({ name: z.string(), language: z.string(), components: components.optional() });
+const templateShown = template.extend({ components: jsonText(components, "JSON").optional() });
 const media = open({ mediaId: z.string(), caption: z.string().optional() });
 
 /**
@@ -25,7 +29,7 @@ export const messageContent = described(
   open({
     type: z.enum(["text", "template", "media"]),
     text: z.string().optional(),
-    template: template.optional(),
+    template: templateShown.optional(),
     media: media.optional(),
   }).pipe(
     z.discriminatedUnion("type", [
@@ -73,6 +77,7 @@ export const messagingTools = [
     method: "GET",
     path: "/messages/{id}",
     input: { id: messageId },
+    output: oneMessage,
     hints: READ,
   }),
   defineTool({
@@ -93,6 +98,7 @@ export const messagingTools = [
       sort: z.enum(["newest", "oldest", "unread"]).optional().describe("Default newest"),
     },
     query: ["pageSize", "pageToken", "interacted", "status", "sort"],
+    output: conversationPage,
     hints: READ,
   }),
   defineTool({
@@ -104,6 +110,7 @@ export const messagingTools = [
     method: "GET",
     path: "/conversations/{id}",
     input: { id: conversationId },
+    output: oneConversation,
     hints: READ,
   }),
   defineTool({
@@ -116,6 +123,7 @@ export const messagingTools = [
     path: "/conversations/{id}/messages",
     input: { id: conversationId, ...paging },
     query: ["pageSize", "pageToken"],
+    output: messagePage,
     hints: READ,
   }),
   defineTool({

@@ -1,7 +1,7 @@
 // Users: workspace members, their roles, and the caller's own profile and unread state.
 
 import * as z from "zod";
-import { userId } from "../params.js";
+import { httpsUrl, userId } from "../params.js";
 import { DESTRUCTIVE, defineTool, OVERWRITE, READ } from "../types.js";
 
 export const userTools = [
@@ -37,7 +37,7 @@ export const userTools = [
     path: "/users/me",
     input: {
       name: z.string().optional().describe("Display name"),
-      avatarUrl: z.url().optional().describe("Avatar image URL"),
+      avatarUrl: httpsUrl("Avatar image, an https URL").optional(),
     },
     hints: OVERWRITE,
     confirm: "reversible",

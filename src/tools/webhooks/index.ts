@@ -2,7 +2,7 @@
 // the keys that sign deliveries (Standard Webhooks signatures).
 
 import * as z from "zod";
-import { pageToken } from "../params.js";
+import { httpsUrl, pageToken } from "../params.js";
 import { DESTRUCTIVE, defineTool, OVERWRITE, READ, SEND } from "../types.js";
 
 /** WebhookEventName: get_webhook_settings' availableEventTypes. */
@@ -39,7 +39,7 @@ export const webhookTools = [
     path: "/webhooks",
     // UpdateWebhookSettingsRequest is not listed; these are the attributes the reference's prose names.
     input: {
-      url: z.url().optional().describe("Receiver URL"),
+      url: httpsUrl("Receiver https URL").optional(),
       enabled: z.boolean().optional().describe("Send deliveries"),
       eventTypes: z.array(z.enum(WEBHOOK_EVENTS)).optional().describe("Events to deliver"),
     },
@@ -66,7 +66,7 @@ export const webhookTools = [
     scopes: ["webhook:update"],
     method: "POST",
     path: "/webhooks/verify",
-    input: { url: z.url().optional().describe("Target; default: saved URL") },
+    input: { url: httpsUrl("Target https URL; default: saved URL").optional() },
     hints: SEND,
   }),
   defineTool({

@@ -2,9 +2,10 @@
 // matching the list_contacts filters, across all pages.
 
 import * as z from "zod";
-import { type Contact, contactShape, definitionShape } from "../../client/shapes.js";
+import { type Contact, contactShape, definitionShape, phoneOf } from "../../client/shapes.js";
 import { DEFINITION_LIMITS } from "../../workspace/workspace.js";
 import { contactFilters } from "../contacts/index.js";
+import { segment } from "../present.js";
 import { defineTool, READ, type ToolContext } from "../types.js";
 
 /** The list_contacts filters, without the sort order that a whole segment does not need. */
@@ -54,10 +55,6 @@ export async function tagNames(ctx: ToolContext): Promise<Map<string, string>> {
   return names;
 }
 
-function phoneOf(contact: Contact): string | undefined {
-  return contact.identities?.find((identity) => identity.metadata?.phoneNumber)?.metadata?.phoneNumber;
-}
-
 export function sampleRow(contact: Contact, tags: ReadonlyMap<string, string>) {
   const phone = phoneOf(contact);
   return {
@@ -78,6 +75,7 @@ export const segmentContacts = defineTool({
     ...segmentFilters,
     limit: z.number().int().min(0).max(100).optional().describe("Sample size (default 10)"),
   },
+  output: segment,
   hints: READ,
   run: async (args, ctx) => {
     const limit = args.limit ?? 10;

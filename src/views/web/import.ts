@@ -145,7 +145,11 @@ function progress(bridge: Bridge, job: ImportState) {
 }
 
 function mapping(check: Check, fields: readonly FieldDef[]) {
-  const columns = Object.entries(check.columns ?? {});
+  // An ignored column is named in unknownColumns (results leave out nulls), after those that import.
+  const columns: [string, string | null][] = [
+    ...Object.entries(check.columns ?? {}).filter(([column]) => !check.unknownColumns.includes(column)),
+    ...check.unknownColumns.map((column): [string, null] => [column, null]),
+  ];
   return [
     h("h2", {}, "Columns"),
     h(
@@ -164,9 +168,7 @@ function mapping(check: Check, fields: readonly FieldDef[]) {
               "td",
               { class: target === null ? "muted" : "" },
               target === null
-                ? check.unknownColumns.includes(column)
-                  ? "ignored: no such field"
-                  : "ignored"
+                ? "ignored: no such field"
                 : target === "name"
                   ? "Name"
                   : target === "phone"

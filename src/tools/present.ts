@@ -1,0 +1,456 @@
+// What the model reads of an answer, the same in structuredContent and in the
+// text: names beside the ids it carries (tags, inboxes, event types and field
+// keys from the cached definitions; a conversation's contact from one lookup
+// per page), and, for the list and get tools that declare it, a concise form by
+// default that keeps every id an agent acts on; `detail: true` gives the API's
+// whole answer with the names beside it. Each presented tool also declares the
+// shape of its answer (`schema`, listed as outputSchema), open to attributes
+// the reference does not list.
+
+import * as z from "zod";
+import { apiPath } from "../client/path.js";
+import { phoneOf } from "../client/shapes.js";
+import { fieldByKey } from "../workspace/names.js";
+import type { Definition, DefinitionKind, Workspace } from "../workspace/workspace.js";
+import type { ToolContext } from "./types.js";
+
+type Rec = Record<string, unknown>;
+
+/** How a tool's answer is presented and what shape it has. */
+export interface Output {
+  /** What structuredContent holds, concise or detailed (the tools/list outputSchema). */
+  schema: z.ZodObject;
+  /** The tool answers concisely by default and takes `detail: true` for everything. */
+  concise?: boolean;
+  /** The tool always answers in full (a get: the detailed form of a list's item). */
+  detailed?: boolean;
+  /** The definitions whose names it shows beside their ids. */
+  names?: readonly DefinitionKind[];
+  /** The contacts whose name and phone it shows beside their ids, looked up once per page. */
+  contacts?: (data: Rec) => readonly string[];
+  present?: (data: Rec, view: View) => Rec;
+}
+
+/** The same presentation for a write's answer: concise, without a `detail` argument. */
+export function written(output: Output): Output {
+  return { ...output, concise: false, detailed: false };
+}
+
+/** What a presentation knows besides the answer: the form asked for, the call's arguments, and names. */
+export interface View {
+  detail: boolean;
+  args: Readonly<Record<string, unknown>>;
+  names: Names;
+}
+
+interface Person {
+  name?: string;
+  phone?: string;
+}
+
+/** Names for ids, from what was looked up for this answer; an id without one stays as it is. */
+export class Names {
+  constructor(
+    private readonly definitions: Partial<Record<DefinitionKind, readonly Definition[]>> = {},
+    private readonly people: ReadonlyMap<string, Person> = new Map(),
+  ) {}
+
+  of(kind: DefinitionKind, id: unknown): string | undefined {
+    return typeof id === "string" ? this.definitions[kind]?.find((d) => d.id === id)?.name : undefined;
+  }
+
+  /** A tag as contacts show it: its name, with the id where another tag has the same name. */
+  tagLabel(id: string): string {
+    const name = this.of("tags", id);
+    if (name === undefined) return id;
+    const same = this.definitions.tags?.filter((d) => d.name === name).length ?? 0;
+    return same > 1 ? `${name} (${id})` : name;
+  }
+
+  /** The names of the custom-field keys that do not say them already ("01hv…" → "Favourite colour"). */
+  fieldNames(keys: Iterable<string>): Rec | undefined {
+    const fields = this.definitions.contactFields ?? [];
+    const out: Rec = {};
+    for (const key of keys) {
+      const name = fieldByKey(fields, key)?.name;
+      if (name && plain(name) !== plain(key)) out[key] = name;
+    }
+    return Object.keys(out).length > 0 ? out : undefined;
+  }
+
+  person(id: unknown): Person | undefined {
+    return typeof id === "string" ? this.people.get(id) : undefined;
+  }
+}
+
+const plain = (s: string): string => s.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+
+/**
+ * Presents an answer for `output` as `detail` asks, after looking up the names
+ * it shows: the cached definitions (listed at most once per cache lifetime) and
+ * the page's contacts, all at once. A lookup that fails (no scope, API down)
+ * leaves those ids without names; the answer is never lost for a name.
+ */
+export function presenter(workspace: Workspace) {
+  return async (output: Output, data: Rec, view: Omit<View, "names">, ctx: ToolContext): Promise<Rec> => {
+    if (!output.present) return data;
+    // Only the definitions this answer names: an answer without tag ids, field values, inbox or
+    // event-type ids (or with the API's own names beside them) costs no listing.
+    const kinds = (output.names ?? []).filter((kind) => mentions(data, IDS_OF[kind]));
+    const [definitions, people] = await Promise.all([
+      // The call's signal: cancelled, it stops waiting on a definitions listing.
+      Promise.all(
+        kinds.map((kind) =>
+          workspace
+            .withSignal(ctx.signal)
+            .get(kind)
+            .then(
+              (s) => s.items,
+              () => undefined,
+            ),
+        ),
+      ),
+      lookUpContacts(output.contacts?.(data) ?? [], ctx),
+    ]);
+    const names = new Names(
+      Object.fromEntries(kinds.map((kind, i) => [kind, definitions[i]]).filter(([, items]) => items)),
+      people,
+    );
+    return output.present(data, { ...view, detail: view.detail || output.detailed === true, names });
+  };
+}
+
+/** Where an answer carries a kind's ids, and the attribute that already names them, if the API gives one. */
+const IDS_OF: Readonly<Record<DefinitionKind, { key: string; named?: string }>> = {
+  tags: { key: "tagIds" },
+  contactFields: { key: "customFields" },
+  propertyFields: { key: "customFields" },
+  inboxes: { key: "inboxId" },
+  eventTypes: { key: "eventTypeId", named: "eventTypeName" },
+};
+
+/** Some record in `value` has a non-empty `key` without its `named` beside it. */
+function mentions(value: unknown, ids: { key: string; named?: string }): boolean {
+  if (Array.isArray(value)) return value.some((v) => mentions(v, ids));
+  if (!isRecord(value)) return false;
+  if (!empty(value[ids.key]) && (ids.named === undefined || value[ids.named] === undefined)) return true;
+  return Object.values(value).some((v) => typeof v === "object" && mentions(v, ids));
+}
+
+/** Name and phone of each contact, one GET each, concurrently within the client's limits. */
+async function lookUpContacts(ids: readonly string[], ctx: ToolContext): Promise<Map<string, Person>> {
+  const unique = [...new Set(ids)];
+  const found = await Promise.all(
+    unique.map((id) =>
+      ctx.client.request({ method: "GET", path: apiPath`/contacts/${id}`, signal: ctx.signal }).then(
+        ({ data }) => (isRecord(data) ? person(data) : undefined),
+        () => undefined,
+      ),
+    ),
+  );
+  return new Map(unique.flatMap((id, i) => (found[i] ? [[id, found[i]] as const] : [])));
+}
+
+function person(contact: Rec): Person {
+  return prune({ name: str(contact.name), phone: phoneOf(contact) }) as Person;
+}
+
+// ---- helpers
+
+function isRecord(value: unknown): value is Rec {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+
+/** `record` with the names beside its ids that were found (none: nothing added); the API's own attributes all kept. */
+function beside(record: Rec, names: Rec): Rec {
+  return { ...record, ...prune(names) };
+}
+
+/** Says nothing: undefined, null, an empty array or object. */
+function empty(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  if (Array.isArray(value)) return value.length === 0;
+  return isRecord(value) && Object.keys(value).length === 0;
+}
+
+/** Without the attributes that say nothing. */
+function prune<T extends Rec>(record: T): T {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => !empty(value))) as T;
+}
+
+/** A date-time without its fractional seconds: "2026-12-01T17:44:15.206Z" → "2026-12-01T17:44:15Z". */
+function when(value: unknown): string | undefined {
+  return typeof value === "string" ? value.replace(/(T\d{2}:\d{2}:\d{2})\.\d+/, "$1") : undefined;
+}
+
+function items(data: Rec, key: string): Rec[] {
+  const list = data[key];
+  return Array.isArray(list) ? list.filter(isRecord) : [];
+}
+
+/** A list answer with its items presented one by one, and what the page adds (a legend left out when empty). */
+function page(data: Rec, key: string, item: (r: Rec) => Rec, extra: Rec = {}): Rec {
+  return beside({ ...data, [key]: items(data, key).map(item) }, extra);
+}
+
+// ---- contacts
+
+function tagIdsOf(contact: Rec): string[] {
+  return Array.isArray(contact.tagIds) ? contact.tagIds.filter((t): t is string => typeof t === "string") : [];
+}
+
+function customFieldsOf(contact: Rec): Rec {
+  return isRecord(contact.customFields) ? contact.customFields : {};
+}
+
+/**
+ * One contact: the API's with tag names beside tagIds, or concisely its id,
+ * name, phone, tag names, archive date and field values under their keys (as
+ * a person reads a card; a key that would shadow one of those stays under customFields).
+ */
+function contact(c: Rec, view: View): Rec {
+  const tags = tagIdsOf(c).map((id) => view.names.tagLabel(id));
+  if (view.detail) return beside(c, { tags });
+  const card: Rec = { id: c.id, name: c.name, phone: phoneOf(c), tags, archivedAt: when(c.archivedAt) };
+  const fields = Object.entries(customFieldsOf(c));
+  const shadowing = fields.filter(([key]) => key in card || key === "customFields");
+  return prune({
+    ...card,
+    ...Object.fromEntries(fields.filter(([key]) => !(key in card || key === "customFields"))),
+    customFields: Object.fromEntries(shadowing),
+  });
+}
+
+/** Tag label → id for the tags on these contacts: each id once per page, not once per contact. */
+function tagLegend(contacts: readonly Rec[], view: View): Rec {
+  const legend: Rec = {};
+  for (const id of contacts.flatMap(tagIdsOf)) legend[view.names.tagLabel(id)] = id;
+  return legend;
+}
+
+function fieldLegend(contacts: readonly Rec[], view: View): Rec | undefined {
+  return view.names.fieldNames(new Set(contacts.flatMap((c) => Object.keys(customFieldsOf(c)))));
+}
+
+const contactItem = z
+  .looseObject({
+    id: z.string(),
+    name: z.string().optional(),
+    phone: z.string().optional().describe("First identity's phone"),
+    tags: z.array(z.string()).optional().describe("Tag names"),
+    tagIds: z.array(z.string()).optional(),
+    customFields: z.record(z.string(), z.unknown()).optional(),
+    archivedAt: z.string().optional(),
+  })
+  .describe("Concise: other attributes are custom field values by key");
+const fieldNames = z
+  .record(z.string(), z.string())
+  .optional()
+  .describe("Field key → name, where the key does not say it");
+const paged = { nextPageToken: z.string().optional(), totalSize: z.number().optional() };
+
+export const contactPage: Output = {
+  schema: z.looseObject({
+    contacts: z.array(contactItem),
+    tagIds: z.record(z.string(), z.string()).optional().describe("Tag name → id"),
+    fieldNames,
+    ...paged,
+  }),
+  concise: true,
+  names: ["tags", "contactFields"],
+  present: (data, view) => {
+    const list = items(data, "contacts");
+    return page(data, "contacts", (c) => contact(c, view), {
+      ...(!view.detail && { tagIds: tagLegend(list, view) }),
+      fieldNames: fieldLegend(list, view),
+    });
+  },
+};
+
+/**
+ * One contact: get_contact is the detailed form of a list_contacts item, so it
+ * answers in full (with tag names); a write's answer concisely.
+ */
+export const oneContact: Output = {
+  schema: contactItem.extend({ fieldNames }),
+  detailed: true,
+  names: ["tags", "contactFields"],
+  present: (data, view) => beside(contact(data, view), { tagIds: data.tagIds, fieldNames: fieldLegend([data], view) }),
+};
+
+// ---- conversations and messages
+
+/** A message: concise (id, direction, text or content, status, author, time) or the API's with the inbox's name. */
+function message(m: Rec, view: View, keep: readonly string[] = []): Rec {
+  const inboxName = view.names.of("inboxes", m.inboxId);
+  if (view.detail) return beside(m, { inboxName });
+  const content = isRecord(m.content) ? m.content : {};
+  return prune({
+    id: m.id,
+    ...Object.fromEntries(keep.map((k) => [k, m[k]])),
+    direction: m.direction,
+    ...gist(content),
+    status: m.status,
+    authorId: m.authorId,
+    reactions: m.reactions,
+    createdAt: when(m.createdAt),
+  });
+}
+
+/** A text message's text, else its content as sent. */
+function gist(content: Rec): Rec {
+  return content.type === "text" && typeof content.text === "string" ? { text: content.text } : { content };
+}
+
+function conversation(c: Rec, view: View): Rec {
+  const who = view.names.person(c.contactId);
+  const names = { contactName: who?.name, contactPhone: who?.phone, inboxName: view.names.of("inboxes", c.inboxId) };
+  const last = isRecord(c.lastMessage) ? c.lastMessage : undefined;
+  if (view.detail) return { ...beside(c, names), ...(last && { lastMessage: message(last, view) }) };
+  // Concise: the inbox by name (send_conversation_message picks the sender), the last message's gist.
+  const window = isRecord(c.window) ? c.window : {};
+  const content = isRecord(last?.content) ? last.content : {};
+  return prune({
+    id: c.id,
+    contactId: c.contactId,
+    ...names,
+    channel: c.channel,
+    status: c.status,
+    assigneeId: c.assigneeId,
+    unreadCount: c.unreadCount,
+    lastMessage: last && prune({ direction: last.direction, ...gist(content), createdAt: when(last.createdAt) }),
+    canSend: window.canSend,
+  });
+}
+
+const messageItem = z.looseObject({
+  id: z.string(),
+  direction: z.string().optional(),
+  text: z.string().optional().describe("A text message's text"),
+  content: z.record(z.string(), z.unknown()).optional(),
+  status: z.string().optional(),
+  inboxName: z.string().optional(),
+  createdAt: z.string().optional(),
+});
+const conversationItem = z.looseObject({
+  id: z.string(),
+  contactId: z.string().optional(),
+  contactName: z.string().optional(),
+  contactPhone: z.string().optional(),
+  inboxId: z.string().optional(),
+  inboxName: z.string().optional(),
+  status: z.string().optional(),
+  unreadCount: z.number().optional(),
+  lastMessage: messageItem.partial({ id: true }).optional(),
+  canSend: z.boolean().optional().describe("A reply can go out now"),
+  window: z.looseObject({ canSend: z.boolean().optional(), expiresAt: z.string().optional() }).optional(),
+});
+
+const conversationContacts = (data: Rec): string[] =>
+  (Array.isArray(data.conversations) ? items(data, "conversations") : [data])
+    .map((c) => c.contactId)
+    .filter((id): id is string => typeof id === "string");
+
+export const conversationPage: Output = {
+  schema: z.looseObject({ conversations: z.array(conversationItem), ...paged }),
+  concise: true,
+  names: ["inboxes"],
+  contacts: conversationContacts,
+  present: (data, view) => page(data, "conversations", (c) => conversation(c, view)),
+};
+
+/** get_conversation: the detailed form of a list_conversations item. */
+export const oneConversation: Output = {
+  schema: conversationItem,
+  detailed: true,
+  names: ["inboxes"],
+  contacts: conversationContacts,
+  present: (data, view) => conversation(data, view),
+};
+
+export const messagePage: Output = {
+  schema: z.looseObject({ messages: z.array(messageItem), ...paged }),
+  concise: true,
+  names: ["inboxes"],
+  present: (data, view) => page(data, "messages", (m) => message(m, view)),
+};
+
+export const oneMessage: Output = {
+  schema: messageItem,
+  detailed: true,
+  names: ["inboxes"],
+  // One message on its own says which conversation and contact it belongs to.
+  present: (data, view) => message(data, view, ["conversationId", "contactId"]),
+};
+
+// ---- events
+
+/** An event: concise (id, contact unless the call named it, type name, payload, time) or the API's with the type's name. */
+function event(e: Rec, view: View): Rec {
+  const eventTypeName = str(e.eventTypeName) ?? view.names.of("eventTypes", e.eventTypeId);
+  if (view.detail) return beside(e, { eventTypeName });
+  // Concise: no event id (get_event has nothing more to say), the contact unless the call named it.
+  return prune({
+    ...(view.args.contactId === undefined && { contactId: e.contactId }),
+    eventTypeName,
+    payload: e.payload,
+    createdAt: when(e.createdAt),
+  });
+}
+
+const eventItem = z.looseObject({
+  id: z.string().optional(),
+  contactId: z.string().optional(),
+  eventTypeName: z.string().optional(),
+  payload: z.record(z.string(), z.unknown()).optional(),
+  createdAt: z.string().optional(),
+});
+
+export const eventPage: Output = {
+  schema: z.looseObject({ events: z.array(eventItem), ...paged }),
+  concise: true,
+  names: ["eventTypes"],
+  present: (data, view) => page(data, "events", (e) => event(e, view)),
+};
+
+/** One contact's timeline is short: it answers in full, with the type names. */
+export const contactEvents: Output = { ...eventPage, concise: false, detailed: true };
+
+export const oneEvent: Output = {
+  schema: eventItem,
+  detailed: true,
+  names: ["eventTypes"],
+  present: (data, view) => event(data, view),
+};
+
+// ---- shapes only: answers already compact, declared so clients can rely on them
+
+const definitionItem = z.looseObject({ id: z.string(), name: z.string() });
+
+export const tagList: Output = {
+  schema: z.looseObject({
+    tags: z.array(definitionItem.extend({ labeledCount: z.number().optional() })),
+  }),
+};
+
+export const oneTag: Output = { schema: definitionItem };
+
+export const importStatus: Output = {
+  schema: z.looseObject({
+    importId: z.string().optional(),
+    status: z.string().optional(),
+    totalRows: z.number().optional(),
+    successCount: z.number().optional(),
+    failedCount: z.number().optional(),
+    errors: z.array(z.unknown()).optional(),
+  }),
+};
+
+export const segment: Output = {
+  schema: z.looseObject({
+    total: z.number(),
+    sample: z.array(contactItem),
+  }),
+};
