@@ -7,6 +7,7 @@ import "./zod-config.js";
 import { statSync } from "node:fs";
 import { clientFromConfig } from "./client/config.js";
 import { type Config, ConfigError, parseCli, USAGE } from "./config.js";
+import { stopJobs } from "./jobs/store.js";
 import { addSecret, log } from "./log.js";
 import { createServer } from "./server.js";
 import { unknownToolNames } from "./tools/catalogue.js";
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
 
   const client = clientFromConfig(config);
   const onClose = async (): Promise<void> => {
+    await stopJobs("the server was closed");
     await client.close();
     await stopSandbox();
   };

@@ -8,6 +8,9 @@ import type { FlownallyClient } from "./client/http.js";
 import type { Config } from "./config.js";
 import { FileRoots } from "./files/roots.js";
 import { ICONS } from "./icons.js";
+import { Jobs, type JobsOptions } from "./jobs/index.js";
+import { recordCalls } from "./journal/calls.js";
+import { journalAt } from "./journal/journal.js";
 import { registerPrompts } from "./prompts/index.js";
 import { type ChangeDelivery, registerResources } from "./resources/index.js";
 import { loadCatalogue } from "./tools/catalogue.js";
@@ -30,6 +33,8 @@ export interface ServerDeps {
    * on its machine, and following them would let it read any file on this one.
    */
   files?: FileRoots;
+  /** The clock and store jobs run with; default: the system's, and the process's. */
+  jobs?: Pick<JobsOptions, "clock" | "store">;
 }
 
 export function instructions(config: Config): string {
@@ -79,12 +84,15 @@ export function createServer(config: Config, deps: ServerDeps): McpServer {
       (tool, args, ctx) =>
         make(workspace.withSignal(ctx.signal))(tool, args, ctx),
   );
+  const journal = config.journal === undefined ? undefined : journalAt(config.journal);
   const options = {
     client: deps.client,
     maxResultTokens: config.maxResultTokens,
     files,
     preparers,
     afterSuccess: noteSuccess(workspace),
+    jobs: new Jobs({ client: deps.client, journal, waitMs: config.jobWaitMs, ...deps.jobs }),
+    ...(journal && { record: recordCalls(journal, deps.client) }),
   };
   if (config.toolMode === "discovery") {
     // Discovery's tools search and describe the definitions, so they load with them.

@@ -21,6 +21,7 @@ import {
 } from "../src/client/errors.js";
 import type { Clock } from "../src/client/http.js";
 import { createConnectionPool } from "../src/client/pool.js";
+import { Jobs } from "../src/jobs/index.js";
 import { EVERY_TOOL } from "../src/pointers.js";
 import { callTool } from "../src/tools/registry.js";
 import { defineTool, READ, type ToolContext } from "../src/tools/types.js";
@@ -384,6 +385,7 @@ describe("failures leave a trace the model can act on", () => {
     });
     const ctx: ToolContext = {
       client: mcp.api,
+      jobs: new Jobs({ client: mcp.api }),
       signal: new AbortController().signal,
       profile: EVERY_TOOL,
       progress: async () => {},

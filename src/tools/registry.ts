@@ -14,6 +14,8 @@ import { newIdempotencyKey } from "../client/http.js";
 import { fillPath, pathParams } from "../client/path.js";
 import type { QueryValue } from "../client/query.js";
 import { FileRoots } from "../files/roots.js";
+import { Jobs } from "../jobs/index.js";
+import type { CallRecord, CallRecorder } from "../journal/calls.js";
 import { EVERY_TOOL, type Profile, profileOf, render } from "../pointers.js";
 import { parseArguments } from "./arguments.js";
 import { loadCatalogue } from "./catalogue.js";
@@ -48,6 +50,10 @@ export interface RegistryOptions {
   files?: FileRoots;
   /** What is served, which texts (descriptions, errors) name; default: every tool. */
   profile?: Profile;
+  /** Runs bulk changes as jobs; default: jobs of `client`, unjournaled. */
+  jobs?: Jobs;
+  /** Journals each call that writes (src/journal/calls.ts). */
+  record?: CallRecorder;
 }
 
 /**
@@ -229,6 +235,7 @@ export function serve(server: McpServer, source: ToolSource, options: RegistryOp
     return byName;
   };
   const files = options.files ?? new FileRoots(undefined);
+  const jobs = options.jobs ?? new Jobs({ client: options.client });
   server.server.registerCapabilities({ tools: { listChanged: false } });
   server.server.setRequestHandler("tools/list", async () => ({
     tools: source.listed ? [...source.listed] : [...(await load()).values()].map((t) => t.listed),
@@ -245,6 +252,7 @@ export function serve(server: McpServer, source: ToolSource, options: RegistryOp
       ...(trace && { trace }),
       readableFile: (path) => files.readable(path),
       profile: options.profile ?? EVERY_TOOL,
+      jobs,
       progress: async (progress, total, message) => {
         if (token === undefined) return;
         await extra.mcpReq.notify({
@@ -281,13 +289,19 @@ export async function callTool(
   if (!parsed.ok) return failure(parsed.message);
   let args = parsed.args;
   const served = options.profile ? { ...ctx, profile: options.profile } : ctx;
+  let call: CallRecord | undefined;
   try {
     for (const prepare of options.preparers ?? []) args = await prepare(tool, args, served);
-    const output = tool.run ? await tool.run(args, served) : await send(tool, args, served);
+    call = options.record?.(tool, args, served);
+    const run = call?.ctx ?? served;
+    const output = tool.run ? await tool.run(args, run) : await send(tool, args, run);
+    call?.succeeded();
     options.afterSuccess?.(tool, args, output);
     return successResult(tool, args, output, options.maxResultTokens);
   } catch (err) {
-    return failure(describeFailure(err, tool, args, served.profile));
+    const text = describeFailure(err, tool, args, served.profile);
+    call?.failed(text);
+    return failure(text);
   }
 }
 

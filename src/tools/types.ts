@@ -5,8 +5,9 @@
 // to (params.ts `ref`), the checks made before sending, and what it changes.
 
 import type { z } from "zod";
-import type { FlownallyClient, HttpMethod } from "../client/http.js";
+import type { ApiClient, HttpMethod } from "../client/http.js";
 import type { OpenedFile } from "../files/open.js";
+import type { Jobs } from "../jobs/index.js";
 import { EVERY_TOOL, type Profile, pointsAtTools, render, type Text } from "../pointers.js";
 import type { ArgRef, RefKind } from "../refs.js";
 import type { Check } from "../workspace/checks.js";
@@ -64,7 +65,7 @@ export const DESTRUCTIVE: Hints = {
 export const SEND: Hints = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true };
 
 export interface ToolContext {
-  client: FlownallyClient;
+  client: ApiClient;
   /** Aborted when the MCP client cancels the call. */
   signal: AbortSignal;
   /** The caller's W3C trace context (`_meta.traceparent`), named in the server's own log lines. */
@@ -78,6 +79,8 @@ export interface ToolContext {
   readableFile(path: string): Promise<OpenedFile>;
   /** What this server serves: texts (errors included) name only those tools. */
   profile: Profile;
+  /** Runs bulk changes as jobs that can outlive the call (src/jobs/). */
+  jobs: Jobs;
 }
 
 /** What a tool returns: data for structuredContent and, optionally, the text the model reads instead of the JSON. */
