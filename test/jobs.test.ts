@@ -85,6 +85,15 @@ describe("a bulk change that runs long", () => {
     const status = await ended(second, jobId);
     expect(status).toMatchObject({ job: jobId, status: "done", total: 120, done: 120, applied: 120, failed: 0 });
     expect(api.counts).toMatchObject({ changed: 120, doubled: 0 });
+
+    // Another key neither sees nor touches it.
+    const stranger = await connected({ ...config, apiKey: "another-key-0123456789" }, {}, {}, { jobs: { clock } });
+    for (const action of ["status", "cancel", "undo"]) {
+      const res = await stranger.call("manage_job", { jobId, action });
+      expect(res.isError, action).toBe(true);
+      expect(textOf(res)).toMatch(new RegExp(`No job ${jobId} of this key`));
+    }
+    expect(dataOf(await stranger.call("manage_job", {})).recent).toEqual([]);
   });
 
   it("cancel stops it: nothing is sent after, and the writes it cut off are recorded as unsure", async () => {

@@ -67,6 +67,8 @@ export async function startTagApi(options: TagApiOptions): Promise<TagApi> {
 
   const http = createServer(async (req, res) => {
     req.resume();
+    // What it counted, for a benchmark that runs it in a process of its own; not part of the API, never limited.
+    if (req.url === "/counts") return send(res, 200, { ...counts, tagged: tagged.size });
     counts.requests++;
     if (options.perSecond !== undefined) {
       const at = now();
