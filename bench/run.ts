@@ -83,6 +83,17 @@ const rows: Row[] = [
     String(cold.peakRssMedianMb),
     verdict(cold.peakRssMedianMb <= GOALS.peakRssMb, `≤ ${GOALS.peakRssMb} MB`),
   ],
+  ["first tools/call after tools/list (median ms)", String(cold.firstCallMedianMs), "loads the SDK server"],
+  [
+    "peak RSS after the first call (median MB)",
+    String(cold.afterFirstCallRssMedianMb),
+    verdict(cold.afterFirstCallRssMedianMb <= GOALS.peakRssMb, `≤ ${GOALS.peakRssMb} MB`),
+  ],
+  [
+    "2026-era client: start to its first answer (median ms)",
+    String(cold.modernMedianMs),
+    `${cold.modernRatio}× bare node (no front door)`,
+  ],
   [
     "direct GET /contacts/{id} (median / p95 ms)",
     `${latency.directMedianMs} / ${latency.directP95Ms}`,

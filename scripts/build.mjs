@@ -1,12 +1,14 @@
-// Bundles the server, its dependencies included, into one minified CommonJS file
-// (dist/server.cjs) that dist/cli.js runs through V8's code cache (dist/server.cache,
-// made here by running the built server once): no module resolution over
-// hundreds of files, no TypeScript loader, little parsing or compiling at start.
-// Code only some runs need (sandbox, HTTP, CSV, undici, ajv, the tool
-// definitions) sits behind dynamic imports, which esbuild turns into modules
-// evaluated on first use. The tools/list JSON Schemas and what selection reads of
-// each tool are generated here, by the same listedTool() the runtime uses, and
-// baked into the bundle (src/tools/listing.ts), so start-up builds no zod schema.
+// Bundles the server, its dependencies included, into two minified CommonJS
+// files that dist/cli.js runs through V8's code cache (made here by running the
+// built server once): dist/front.cjs, all that start-up reads (flags, the stdio
+// front door), and dist/server.cjs, read on first need (the MCP SDK, tools,
+// client, HTTP, sandbox). No module resolution over hundreds of files, no
+// TypeScript loader, little parsing or compiling at start. Inside each, code only
+// some runs need sits behind dynamic imports, which esbuild turns into modules
+// evaluated on first use. The tools/list JSON Schemas, what selection reads of
+// each tool, and the server's answers to a session's opening are generated here
+// from the runtime's own code and baked into both (src/tools/listing.ts), so
+// start-up builds no zod schema and loads no SDK.
 import { spawn } from "node:child_process";
 import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
@@ -17,8 +19,9 @@ import { writeNotices } from "./notices.mjs";
 const LISTING = resolve("src/tools/listing.ts");
 
 /**
- * Runs listedTool() over the whole catalogue, from source, and returns what
- * src/tools/listing.ts describes: { listing: { name: entry }, index: [indexEntry(tool)] }.
+ * Runs listedTool() over the whole catalogue, from source, and asks the server
+ * how it answers a session's opening; returns what src/tools/listing.ts
+ * describes: { listing: { name: entry }, index: [indexEntry(tool)], opening }.
  */
 async function generateListing() {
   // Inside the project so the generated module resolves the same node_modules.
@@ -28,11 +31,14 @@ async function generateListing() {
     const out = join(dir, "listing.mjs");
     await build({
       stdin: {
-        contents: `import { allTools } from "./src/tools/index.js";
-import { indexEntry, listedTool } from "./src/tools/registry.js";
+        contents: `import { captureOpening } from "./scripts/capture-opening.ts";
+import { allTools } from "./src/tools/index.js";
+import { listedTool } from "./src/tools/registry.js";
+import { indexEntry } from "./src/tools/selection.js";
 export const precomputed = {
   listing: Object.fromEntries(allTools.map((t) => [t.name, listedTool(t)])),
   index: allTools.map(indexEntry),
+  opening: await captureOpening(),
 };`,
         resolveDir: resolve("."),
         loader: "ts",
@@ -69,38 +75,70 @@ const precomputedListing = {
   },
 };
 
-await rm("dist", { recursive: true, force: true });
-const { metafile } = await build({
-  entryPoints: ["src/cli.ts"],
-  outfile: "dist/server.cjs",
+/**
+ * In the front bundle, `import("./main.js")` (cli.ts) is the server bundle: dist/cli.js
+ * loads that file, through its own code cache, when a run first needs it.
+ */
+const serverBundle = {
+  name: "server-bundle",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/main\.js$/ }, (args) =>
+      resolve(args.importer) === resolve("src/cli.ts") ? { path: "server", namespace: "server-bundle" } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "server-bundle" }, () => ({
+      contents: "module.exports = globalThis.__flownallyServer();",
+      loader: "js",
+    }));
+  },
+};
+
+const bundleOptions = {
   bundle: true,
-  // One file, no splitting (esbuild splits ESM only): dynamic imports become lazily
-  // evaluated modules inside it, and module order is kept (src/zod-config.ts runs first).
+  // No splitting (esbuild splits ESM only): dynamic imports become lazily evaluated
+  // modules inside each file, and module order is kept (src/zod-config.ts runs first).
   format: "cjs",
   platform: "node",
   target: "node20",
   minify: true,
-  plugins: [precomputedListing],
   sourcemap: false,
   legalComments: "none",
-  // Which packages it bundles, for their licences (writeNotices below).
+  // Which packages each bundles, for their licences (writeNotices below).
   metafile: true,
   logLevel: "warning",
-});
-await writeNotices(metafile, "dist/THIRD_PARTY_LICENSES.txt");
+};
 
-// cli-entry.mjs wraps the bundle in a function: a hashbang line there would be a syntax error.
-const bundle = (await readFile("dist/server.cjs", "utf8")).replace(/^#!.*\n/, "");
-// vm.Script is given no dynamic-import loader, so nothing may be left for node to import().
-if (/\bimport\(/.test(bundle)) throw new Error("dist/server.cjs still calls import(); vm.Script cannot run it");
-await writeFile("dist/server.cjs", bundle);
+await rm("dist", { recursive: true, force: true });
+// Two files: the front (cli.ts: flags, the stdio front door, the precomputed answers) is all that
+// start-up reads; the server (main.ts: the SDK, the tools, the client, HTTP, the sandbox) is read on first need.
+const built = await Promise.all([
+  build({
+    ...bundleOptions,
+    entryPoints: ["src/cli.ts"],
+    outfile: "dist/front.cjs",
+    plugins: [precomputedListing, serverBundle],
+  }),
+  build({ ...bundleOptions, entryPoints: ["src/main.ts"], outfile: "dist/server.cjs", plugins: [precomputedListing] }),
+]);
+await writeNotices(
+  { inputs: Object.assign({}, ...built.map((b) => b.metafile.inputs)) },
+  "dist/THIRD_PARTY_LICENSES.txt",
+);
+
+for (const file of ["dist/front.cjs", "dist/server.cjs"]) {
+  // cli-entry.mjs wraps each bundle in a function: a hashbang line there would be a syntax error.
+  const bundle = (await readFile(file, "utf8")).replace(/^#!.*\n/, "");
+  // vm.Script is given no dynamic-import loader, so nothing may be left for node to import().
+  if (/\bimport\(/.test(bundle)) throw new Error(`${file} still calls import(); vm.Script cannot run it`);
+  await writeFile(file, bundle);
+}
 await copyFile("scripts/cli-entry.mjs", "dist/cli.js");
 await chmod("dist/cli.js", 0o755);
 await writeCodeCache();
 
 /**
- * Runs the built server through initialize and tools/list with the entry's
- * cache switch on, so dist/server.cache holds what V8 compiled for exactly that.
+ * Runs the built server through initialize, tools/list (the front door) and one
+ * tools/call (the server taking over) with the entry's cache switch on, so
+ * dist/front.cache and dist/server.cache hold what V8 compiled for exactly that.
  */
 async function writeCodeCache() {
   const child = spawn(process.execPath, ["dist/cli.js", "--toolsets", "all"], {
@@ -108,8 +146,9 @@ async function writeCodeCache() {
     env: {
       PATH: process.env.PATH ?? "",
       FLOWNALLY_API_KEY: "code-cache",
-      // Nothing listens there; initialize and tools/list call no API.
+      // Nothing listens there: the call fails at once (and is not retried), having run the server's path.
       FLOWNALLY_BASE_URL: "http://127.0.0.1:9/v1",
+      FLOWNALLY_MAX_RETRIES: "0",
       FLOWNALLY_MCP_WRITE_CODE_CACHE: "1",
     },
   });
@@ -120,8 +159,8 @@ async function writeCodeCache() {
   let out = "";
   child.stdout.on("data", (chunk) => {
     out += chunk;
-    // The tools/list answer is in: closing stdin makes the server exit, and the entry write the cache.
-    if (out.includes('"id":2') && out.endsWith("\n")) child.stdin.end();
+    // The call's answer is in: closing stdin makes the server exit, and the entry write the caches.
+    if (out.includes('"id":3') && out.endsWith("\n")) child.stdin.end();
   });
   const messages = [
     {
@@ -132,8 +171,11 @@ async function writeCodeCache() {
     },
     { jsonrpc: "2.0", method: "notifications/initialized" },
     { jsonrpc: "2.0", id: 2, method: "tools/list" },
+    { jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "get_contact", arguments: { id: "con_1" } } },
   ];
   child.stdin.write(messages.map((m) => `${JSON.stringify(m)}\n`).join(""));
   await exited;
-  if ((await stat("dist/server.cache")).size === 0) throw new Error("dist/server.cache is empty");
+  for (const cache of ["dist/front.cache", "dist/server.cache"]) {
+    if ((await stat(cache)).size === 0) throw new Error(`${cache} is empty`);
+  }
 }

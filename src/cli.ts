@@ -1,18 +1,21 @@
 #!/usr/bin/env node
-// Entry point: parse flags and environment, pick the API (real or sandbox),
-// build the server and serve it over stdio or HTTP.
+// Entry point: parse flags and environment, refuse what is wrong, then serve.
+// This file is all that start-up loads: everything else (main.ts — the MCP SDK,
+// the API client, the tools, the sandbox, HTTP) is imported when a run needs
+// it. On stdio, a client's opening is answered by the front door first
+// (transports/stdio-front.ts), so a server that is listed but never called
+// stays small; its first call loads the rest.
 
-// First: zod settings must hold before the SDK defines its schemas.
-import "./zod-config.js";
 import { statSync } from "node:fs";
-import { clientFromConfig } from "./client/config.js";
-import { type Config, ConfigError, parseCli, USAGE } from "./config.js";
-import { stopJobs } from "./jobs/store.js";
-import { addSecret, log } from "./log.js";
-import { createServer } from "./server.js";
-import { unknownToolNames } from "./tools/catalogue.js";
-import { serveStdio } from "./transports/stdio.js";
+import { ConfigError, parseCli, USAGE } from "./config.js";
+import { addSecret, exitUsage, log } from "./log.js";
+import { PRECOMPUTED } from "./tools/listing.js";
+import { precomputedSelection, unknownToolNames } from "./tools/selection.js";
+import { serveFront } from "./transports/stdio-front.js";
 import { VERSION } from "./version.js";
+
+/** The rest of the server; the build makes it its own bundle, read on first need. */
+const server = () => import("./main.js");
 
 async function main(): Promise<void> {
   let command: ReturnType<typeof parseCli>;
@@ -24,49 +27,42 @@ async function main(): Promise<void> {
   }
   if (command.kind === "help") return void process.stdout.write(USAGE);
   if (command.kind === "version") return void process.stdout.write(`${VERSION}\n`);
-  if (command.kind === "sandbox-api") {
-    const { serveSandboxApi } = await import("./sandbox/standalone.js");
-    return serveSandboxApi(command.options);
+  if (command.kind === "sandbox-api") return (await server()).sandboxApi(command.options);
+  const { config } = command;
+  const named = [...(config.tools ?? []), ...(config.excludeTools ?? [])];
+  if (named.length > 0) {
+    const known = PRECOMPUTED ? PRECOMPUTED.index.map((t) => t.name) : await (await server()).toolNames();
+    const unknownTools = unknownToolNames(named, known);
+    if (unknownTools) exitUsage(`--tools/--exclude-tools: ${unknownTools}`);
   }
-  let config: Config = command.config;
-  const unknownTools = await unknownToolNames([...(config.tools ?? []), ...(config.excludeTools ?? [])]);
-  if (unknownTools) exitUsage(`--tools/--exclude-tools: ${unknownTools}`);
   for (const root of config.fileRoots ?? []) warnIfNoFolder(root);
-
-  let stopSandbox = async (): Promise<void> => {};
-  if (config.sandbox) {
-    const { startSandbox } = await import("./sandbox/index.js");
-    const sandbox = await startSandbox();
-    stopSandbox = sandbox.close;
-    config = { ...config, apiKey: sandbox.apiKey, baseUrl: sandbox.baseUrl };
-    log(`SANDBOX mode: a simulated demo workspace at ${sandbox.baseUrl}; nothing reaches Flownally.`);
-  } else if (!config.apiKey && !config.http) {
+  if (!config.sandbox && !config.apiKey && !config.http) {
     exitUsage(
       "FLOWNALLY_API_KEY is not set; set it to a Flownally API key, or run with --sandbox to try the demo workspace.",
     );
   }
   addSecret(config.apiKey);
 
-  if (config.http) {
-    // Loaded only here, so stdio start-up never parses the HTTP code.
-    const { httpOptionsFromEnv, serveHttp } = await import("./transports/http/index.js");
-    try {
-      await serveHttp(config, { ...httpOptionsFromEnv(process.env), onClose: stopSandbox });
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      await stopSandbox();
-      exitUsage(err.message);
-    }
-    return;
-  }
-
-  const client = clientFromConfig(config);
-  const onClose = async (): Promise<void> => {
-    await stopJobs("the server was closed");
-    await client.close();
-    await stopSandbox();
-  };
-  serveStdio(({ era }) => createServer(config, { client, changes: { kind: "connection", era } }), onClose);
+  // The built server's front door answers a stdio session's opening without the SDK. The sandbox
+  // (which starts its own API first), HTTP and discovery mode (listed at run time) start whole.
+  const tools =
+    PRECOMPUTED && !config.http && !config.sandbox && config.toolMode === "operations"
+      ? precomputedSelection(config)
+      : undefined;
+  if (!PRECOMPUTED || !tools) return (await server()).serveFull(config);
+  serveFront({
+    opening: PRECOMPUTED.opening,
+    tools: tools.listed,
+    handover: (handover) => {
+      server()
+        .then((rest) => rest.serveHandover(config, handover))
+        .catch((err: unknown) => {
+          log(`fatal: ${err instanceof Error ? err.message : String(err)}`);
+          process.exit(1);
+        });
+    },
+    ended: () => process.exit(0),
+  });
 }
 
 /**
@@ -79,12 +75,6 @@ function warnIfNoFolder(root: string): void {
   log(
     `warning: FLOWNALLY_FILE_ROOTS entry ${root} ${kind ? "is not a folder" : "does not exist"}; no file under it can be read until it is one.`,
   );
-}
-
-/** A mistake in the flags or environment: one line on stderr and exit status 2, before anything is served. */
-function exitUsage(message: string): never {
-  process.stderr.write(`flownally-mcp: ${message}\n`);
-  process.exit(2);
 }
 
 process.on("unhandledRejection", (reason) =>

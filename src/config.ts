@@ -2,12 +2,14 @@
 // can be tested and reused by every transport.
 
 import { delimiter, isAbsolute } from "node:path";
-import { DEFAULT_JOB_WAIT_MS } from "./jobs/index.js";
 import { defaultJournalPath } from "./journal/path.js";
-import { TOOLSETS, type Toolset } from "./tools/types.js";
+import { TOOLSETS, type Toolset } from "./tools/toolsets.js";
 import { nearest } from "./workspace/similarity.js";
 
 export const DEFAULT_BASE_URL = "https://api.flownally.com/v1";
+
+/** How long a bulk change's call waits for its job before it returns a job id (FLOWNALLY_JOB_WAIT_MS). */
+export const DEFAULT_JOB_WAIT_MS = 30_000;
 
 /**
  * The toolsets served when none are chosen: the everyday CRM jobs in at most

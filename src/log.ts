@@ -52,3 +52,9 @@ function redactSecrets(text: string): string {
 export function log(message: string): void {
   process.stderr.write(`flownally-mcp: ${redactSecrets(message)}\n`);
 }
+
+/** A mistake in the flags or environment: one line on stderr and exit status 2, before anything is served. */
+export function exitUsage(message: string): never {
+  process.stderr.write(`flownally-mcp: ${message}\n`);
+  process.exit(2);
+}

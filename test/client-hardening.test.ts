@@ -370,7 +370,7 @@ describe("failures leave a trace the model can act on", () => {
     }
   });
 
-  it("a bug inside a tool is logged with its stack under an id the model's text names, the key redacted", async () => {
+  it("a bug inside a tool is logged with its stack under an id the model's text names and the caller's trace, the key redacted", async () => {
     const broken = defineTool({
       name: "broken_tool",
       toolset: "contacts",
@@ -383,11 +383,13 @@ describe("failures leave a trace the model can act on", () => {
         throw new TypeError(`cannot read properties of undefined (token \\u0074${TEST_KEY.slice(1)})`);
       },
     });
+    const trace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
     const ctx: ToolContext = {
       client: mcp.api,
       jobs: new Jobs({ client: mcp.api }),
       signal: new AbortController().signal,
       profile: EVERY_TOOL,
+      trace,
       progress: async () => {},
       readableFile: async () => {
         throw new Error("no files here");
@@ -398,7 +400,9 @@ describe("failures leave a trace the model can act on", () => {
     expect(result.isError).toBe(true);
     expect(id).toBeDefined();
     const logged = stderr.join("");
-    expect(logged).toContain(`broken_tool failed unexpectedly [error ${id}]: TypeError: cannot read properties`);
+    expect(logged).toContain(
+      `broken_tool failed unexpectedly [error ${id}, traceparent ${trace}]: TypeError: cannot read properties`,
+    );
     expect(logged).toMatch(/\n\s+at /); // the stack
     expect(logged).toContain("[redacted]");
   });

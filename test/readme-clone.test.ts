@@ -8,7 +8,8 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseCli } from "../src/config.js";
-import { unknownToolNames } from "../src/tools/catalogue.js";
+import { allTools } from "../src/tools/index.js";
+import { unknownToolNames } from "../src/tools/selection.js";
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 const BIN = new URL("../dist/cli.js", import.meta.url).pathname;
@@ -85,7 +86,13 @@ describe("README: running the server from a clone", () => {
       }
       if (parsed?.kind !== "serve") continue;
       const names = [...(parsed.config.tools ?? []), ...(parsed.config.excludeTools ?? [])];
-      expect(await unknownToolNames(names), show(launch)).toBeUndefined();
+      expect(
+        unknownToolNames(
+          names,
+          allTools.map((t) => t.name),
+        ),
+        show(launch),
+      ).toBeUndefined();
     }
   });
 

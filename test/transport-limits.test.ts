@@ -5,7 +5,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { MAX_MESSAGE_BYTES } from "../src/transports/stdio.js";
+import { MAX_MESSAGE_BYTES } from "../src/transports/lines.js";
 
 const running: ChildProcessWithoutNullStreams[] = [];
 afterEach(() => {

@@ -7,6 +7,7 @@
 
 import { APIUserAbortError } from "../client/errors.js";
 import { type Clock, type FlownallyClient, systemClock } from "../client/http.js";
+import { DEFAULT_JOB_WAIT_MS } from "../config.js";
 import { journalArgs, newEntryId } from "../journal/entry.js";
 import type { Journal } from "../journal/journal.js";
 import { point, render } from "../pointers.js";
@@ -19,8 +20,6 @@ import { type JobStore, processJobs } from "./store.js";
 export type { History, JournaledJob } from "./history.js";
 export type { BulkChange, Send } from "./job.js";
 
-/** How long a call waits for its job before returning a handle (FLOWNALLY_JOB_WAIT_MS). */
-export const DEFAULT_JOB_WAIT_MS = 30_000;
 /** Jobs one key may have running at once in a process. */
 const MAX_RUNNING_PER_KEY = 4;
 /** Entries listed when manage_job is called without a job id. */

@@ -37,6 +37,8 @@ export function describeFailure(
   tool: Tool,
   args: Readonly<Record<string, unknown>>,
   profile: Profile = EVERY_TOOL,
+  /** The caller's W3C traceparent, so the log line of a bug can be found from its trace. */
+  trace?: string,
 ): string {
   if (err instanceof ToolInputError) return cap(render(err.text, profile));
   if (err instanceof PathError) return cap(`Invalid argument — ${err.message}.`);
@@ -46,14 +48,14 @@ export function describeFailure(
   if (err instanceof BadResponseError)
     return cap(`Bad response — ${err.message}. The API or a proxy answered unexpectedly; retry later.`);
   if (err instanceof PagingLimitError) return cap(describeLimit(err));
-  return cap(unexpected(err, tool));
+  return cap(unexpected(err, tool, trace));
 }
 
 /** Logs what nobody foresaw, with its stack, under a short id the model's text names. */
-function unexpected(err: unknown, tool: Tool): string {
+function unexpected(err: unknown, tool: Tool, trace: string | undefined): string {
   const id = globalThis.crypto.randomUUID().slice(0, 8);
   const what = err instanceof Error ? (err.stack ?? `${err.name}: ${err.message}`) : String(err);
-  log(`${tool.name} failed unexpectedly [error ${id}]: ${what}`);
+  log(`${tool.name} failed unexpectedly [error ${id}${trace ? `, traceparent ${trace}` : ""}]: ${what}`);
   return `${tool.name} failed unexpectedly (error ${id}); the server's log has the details. Try again, or report it with this id.`;
 }
 

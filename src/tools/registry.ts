@@ -16,22 +16,16 @@ import type { QueryValue } from "../client/query.js";
 import { FileRoots } from "../files/roots.js";
 import { Jobs } from "../jobs/index.js";
 import type { CallRecord, CallRecorder } from "../journal/calls.js";
-import { EVERY_TOOL, type Profile, profileOf, render } from "../pointers.js";
+import { EVERY_TOOL, type Profile, profileOf } from "../pointers.js";
 import { parseArguments } from "./arguments.js";
 import { loadCatalogue } from "./catalogue.js";
 import { describeFailure } from "./errors.js";
 import { PRECOMPUTED } from "./listing.js";
 import { successResult } from "./result.js";
-import type { Hints, Tool, ToolContext, ToolOutput, Toolset } from "./types.js";
+import { forProfile, precomputedSelection, selectTools, type ToolSelection } from "./selection.js";
+import type { Tool, ToolContext, ToolOutput } from "./types.js";
 
 export { parseArguments } from "./arguments.js";
-
-export interface ToolSelection {
-  toolsets: readonly Toolset[] | "all";
-  tools?: readonly string[] | undefined;
-  excludeTools?: readonly string[] | undefined;
-  readOnly?: boolean | undefined;
-}
 
 /** A step run on validated arguments before the request (name resolution, local checks). */
 export type Preparer = (
@@ -54,40 +48,6 @@ export interface RegistryOptions {
   jobs?: Jobs;
   /** Journals each call that writes (src/journal/calls.ts). */
   record?: CallRecorder;
-}
-
-/**
- * What selection and listing read of a tool; the built server has it for every
- * tool without loading the catalogue: enough to select it, to match API paths
- * to it, and to render its texts for a profile.
- */
-export type Selectable = Pick<Tool, "name" | "toolset" | "method" | "path" | "texts"> & {
-  hints: Pick<Hints, "readOnlyHint">;
-};
-
-/** A tool as Selectable, for the build to bake in. */
-export function indexEntry(tool: Tool): Selectable {
-  const { name, toolset, method, path, texts } = tool;
-  return {
-    name,
-    toolset,
-    hints: { readOnlyHint: tool.hints.readOnlyHint },
-    ...(method && { method }),
-    ...(path && { path }),
-    ...(texts && { texts }),
-  };
-}
-
-/** `--tools` adds tools to the chosen toolsets; `--exclude-tools` and `--read-only` take them away. */
-export function selectTools<T extends Selectable>(all: readonly T[], sel: ToolSelection): T[] {
-  const explicit = new Set(sel.tools ?? []);
-  const excluded = new Set(sel.excludeTools ?? []);
-  return all.filter(
-    (t) =>
-      (sel.toolsets === "all" || sel.toolsets.includes(t.toolset) || explicit.has(t.name)) &&
-      !excluded.has(t.name) &&
-      !(sel.readOnly && !t.hints.readOnlyHint),
-  );
 }
 
 /** What tools/list shows of a definition (discovery's own tools are listed the same way). */
@@ -127,21 +87,6 @@ function baseListing(tool: Listable): ListedTool {
     schemaCache.set(tool, listed);
   }
   return listed;
-}
-
-/** A listing with the texts that name tools rendered for `profile`; the same object when nothing changes. */
-function forProfile(listed: ListedTool, texts: Tool["texts"], profile: Profile): ListedTool {
-  if (!texts || profile === EVERY_TOOL) return listed;
-  const properties = { ...(listed.inputSchema.properties as Record<string, Record<string, unknown>> | undefined) };
-  for (const [arg, text] of Object.entries(texts.args ?? {})) {
-    const property = properties[arg];
-    if (property) properties[arg] = { ...property, description: render(text, profile) };
-  }
-  return {
-    ...listed,
-    ...(texts.description !== undefined && { description: render(texts.description, profile) }),
-    inputSchema: { ...listed.inputSchema, properties: properties as ListedTool["inputSchema"]["properties"] },
-  };
 }
 
 /**
@@ -189,12 +134,12 @@ export interface ToolSource {
 /** Serves the catalogue's operations that `selection` picks, one tool each. */
 export function registerTools(server: McpServer, selection: ToolSelection, options: RegistryOptions): void {
   // The built server knows what it serves, and so what its texts may name, without loading the catalogue.
-  const index = PRECOMPUTED && selectTools(PRECOMPUTED.index, selection);
-  const profile = index && profileOf(index);
+  const precomputed = precomputedSelection(selection);
+  const profile = precomputed?.profile;
   serve(
     server,
     {
-      listed: index && profile && precomputedListing(index, profile),
+      listed: precomputed?.listed,
       load: async () => {
         const tools = selectTools(await loadCatalogue(), selection);
         const served = { ...options, profile: profile ?? profileOf(tools) };
@@ -206,15 +151,6 @@ export function registerTools(server: McpServer, selection: ToolSelection, optio
     },
     options,
   );
-}
-
-/** The tools/list entries of the selected tools, from what the build precomputed. */
-function precomputedListing(selected: readonly Selectable[], profile: Profile): ListedTool[] {
-  return selected.map((t) => {
-    const listed = PRECOMPUTED?.listing[t.name];
-    if (!listed) throw new Error(`the precomputed listing has no ${t.name}; rebuild`);
-    return forProfile(listed, t.texts, profile);
-  });
 }
 
 // The spec's schema parses `arguments` as a record, which silently drops an own
@@ -299,7 +235,7 @@ export async function callTool(
     options.afterSuccess?.(tool, args, output);
     return successResult(tool, args, output, options.maxResultTokens);
   } catch (err) {
-    const text = describeFailure(err, tool, args, served.profile);
+    const text = describeFailure(err, tool, args, served.profile, ctx.trace);
     call?.failed(text);
     return failure(text);
   }

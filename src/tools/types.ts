@@ -13,23 +13,9 @@ import type { ArgRef, RefKind } from "../refs.js";
 import type { Check } from "../workspace/checks.js";
 import { refOf, textOf } from "./params.js";
 
-export const TOOLSETS = [
-  "contacts",
-  "tags",
-  "custom_fields",
-  "events",
-  "messaging",
-  "inboxes",
-  "teams",
-  "users",
-  "journeys",
-  "chatbots",
-  "webhooks",
-  "api_keys",
-  "billing",
-  "workflows",
-] as const;
-export type Toolset = (typeof TOOLSETS)[number];
+import type { Toolset } from "./toolsets.js";
+
+export { TOOLSETS, type Toolset } from "./toolsets.js";
 
 export interface Hints {
   readOnlyHint: boolean;

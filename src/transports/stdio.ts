@@ -1,109 +1,90 @@
-// Serves MCP over stdin/stdout in either protocol era (serveStdio pins the era
-// at the opening exchange) and exits cleanly when stdin closes. Messages are
-// newline-delimited JSON; one too large to hold is skipped without being
-// buffered and answered with an error the client sees, instead of closing the
-// connection (the SDK's own stdio transport closes on an oversized message).
+// Serves MCP over stdin/stdout in either protocol era (the SDK's serveStdio
+// pins the era at the opening exchange) and exits cleanly when stdin closes.
+// Lines come from a LineReader, which the stdio front door may have read first:
+// it hands over what it read (replay) and the ids it already answered (their
+// SDK answers are dropped), so the SDK sees the whole conversation.
 
-import type { Readable, Writable } from "node:stream";
+// First: zod settings must hold before the SDK defines its schemas.
+import "../zod-config.js";
 import {
   deserializeMessage,
   type JSONRPCMessage,
   type McpServerFactory,
+  type RequestId,
   serializeMessage,
   type Transport,
 } from "@modelcontextprotocol/server";
 import { serveStdio as serveEras } from "@modelcontextprotocol/server/stdio";
+import { clientFromConfig } from "../client/config.js";
+import type { Config } from "../config.js";
+import { stopJobs } from "../jobs/store.js";
 import { log } from "../log.js";
+import { createServer } from "../server.js";
+import { type LineHandlers, LineReader, oversizedAnswer } from "./lines.js";
 
-/** Largest message read: 16 MiB, well over the inline upload limit (base64 of 4 MB) plus JSON-RPC framing. */
-export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+/** What the front door already did on this connection. */
+export interface Handover {
+  reader: LineReader;
+  /** Lines it read, in order, for the SDK to read again. */
+  replay: readonly string[];
+  /** Requests it answered itself (initialize): the SDK's answers to them are not written. */
+  answered: readonly RequestId[];
+}
 
-/** JSON-RPC "Invalid Request", the code for a message refused before it was read. */
-const INVALID_REQUEST = -32600;
-
-export class LineTransport implements Transport {
+class LineTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
 
-  private chunks: Buffer[] = [];
-  private size = 0;
-  /** Bytes skipped of a message over the limit, until its newline; the first bytes kept to find its id. */
-  private skipping: { bytes: number; head: string } | undefined;
   private closed = false;
   private resolveDone: () => void = () => {};
   /** Settles once the transport has closed (stdin ended, or close() was called). */
   readonly done = new Promise<void>((resolve) => {
     this.resolveDone = resolve;
   });
+  private readonly answered: Set<RequestId>;
+  private reader: LineReader | undefined;
 
-  constructor(
-    private readonly input: Readable = process.stdin,
-    private readonly output: Writable = process.stdout,
-    private readonly maxBytes = MAX_MESSAGE_BYTES,
-  ) {}
+  constructor(private readonly handover: Handover | undefined) {
+    this.answered = new Set(handover?.answered);
+  }
 
   async start(): Promise<void> {
-    this.input.on("data", this.onData);
-    this.input.on("end", this.onEnd);
-    this.input.on("error", this.onEnd);
+    const handlers: LineHandlers = {
+      line: (text) => this.receive(text),
+      oversized: (bytes, head) => {
+        const { text, answer } = oversizedAnswer(bytes, this.reader?.maxBytes ?? 0, head);
+        log(`stdio: ${text}`);
+        if (answer !== undefined) void this.reader?.write(answer);
+      },
+      end: () => void this.close(),
+    };
+    if (!this.handover) {
+      this.reader = new LineReader(handlers);
+      return;
+    }
+    this.reader = this.handover.reader;
+    for (const line of this.handover.replay) this.receive(line);
+    this.reader.handOver(handlers);
   }
 
   async send(message: JSONRPCMessage): Promise<void> {
-    if (this.closed) return;
-    const line = serializeMessage(message);
-    if (!this.output.write(line)) await new Promise<void>((resolve) => this.output.once("drain", resolve));
+    if (this.closed || !this.reader) return;
+    // The front door answered this one already; the SDK's answer is the same and would arrive twice.
+    if ("id" in message && message.id !== undefined && !("method" in message) && this.answered.delete(message.id))
+      return;
+    await this.reader.write(serializeMessage(message));
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.input.off("data", this.onData);
-    this.input.off("end", this.onEnd);
-    this.input.off("error", this.onEnd);
-    this.chunks = [];
+    this.reader?.stop();
     this.onclose?.();
     this.resolveDone();
   }
 
-  private readonly onEnd = (): void => {
-    void this.close();
-  };
-
-  private readonly onData = (chunk: Buffer): void => {
-    let rest = chunk;
-    while (rest.length > 0) {
-      const newline = rest.indexOf(0x0a);
-      const part = newline === -1 ? rest : rest.subarray(0, newline);
-      if (this.skipping) {
-        this.skipping.bytes += part.length;
-      } else if (this.size + part.length > this.maxBytes) {
-        const head = Buffer.concat([...this.chunks, part])
-          .subarray(0, 256)
-          .toString("utf8");
-        this.skipping = { bytes: this.size + part.length, head };
-        this.chunks = [];
-        this.size = 0;
-      } else {
-        this.chunks.push(part);
-        this.size += part.length;
-      }
-      if (newline === -1) return;
-      this.endOfLine();
-      rest = rest.subarray(newline + 1);
-    }
-  };
-
-  private endOfLine(): void {
-    if (this.skipping) {
-      this.refuseOversized(this.skipping);
-      this.skipping = undefined;
-      return;
-    }
-    const line = Buffer.concat(this.chunks, this.size).toString("utf8").replace(/\r$/, "");
-    this.chunks = [];
-    this.size = 0;
-    if (line.trim() === "") return;
+  private receive(line: string): void {
     let message: JSONRPCMessage;
     try {
       message = deserializeMessage(line);
@@ -113,25 +94,11 @@ export class LineTransport implements Transport {
     }
     this.onmessage?.(message);
   }
-
-  /** Answers a message that was too large to read, when its id can be found in its first bytes. */
-  private refuseOversized({ bytes, head }: { bytes: number; head: string }): void {
-    const id = /"id"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+)/.exec(head)?.[1];
-    const mb = (n: number) => `${Math.round(n / 1024 / 102.4) / 10} MB`;
-    const message = `Message of ${mb(bytes)} is over this server's ${mb(this.maxBytes)} limit and was not read. Pass large content by file path (e.g. upload_media filePath) instead of inline.`;
-    log(`stdio: ${message}`);
-    if (id === undefined) return;
-    void this.send({
-      jsonrpc: "2.0",
-      id: JSON.parse(id) as string | number,
-      error: { code: INVALID_REQUEST, message },
-    });
-  }
 }
 
 /** Serves `factory` on stdio until stdin closes or a signal comes, then runs onClose and exits 0. */
-export function serveStdio(factory: McpServerFactory, onClose: () => Promise<void>): void {
-  const transport = new LineTransport();
+export function serveStdio(factory: McpServerFactory, onClose: () => Promise<void>, handover?: Handover): void {
+  const transport = new LineTransport(handover);
   const handle = serveEras(factory, {
     transport,
     onerror: (err) => log(`stdio: ${err.message}`),
@@ -147,4 +114,15 @@ export function serveStdio(factory: McpServerFactory, onClose: () => Promise<voi
   void transport.done.then(close);
   process.on("SIGTERM", () => void close());
   process.on("SIGINT", () => void close());
+}
+
+/** The configured server on stdio, one API client for the connection; the front door's handover, if it had one. */
+export function serveConfigured(config: Config, stopSandbox: () => Promise<void>, handover?: Handover): void {
+  const client = clientFromConfig(config);
+  const onClose = async (): Promise<void> => {
+    await stopJobs("the server was closed");
+    await client.close();
+    await stopSandbox();
+  };
+  serveStdio(({ era }) => createServer(config, { client, changes: { kind: "connection", era } }), onClose, handover);
 }

@@ -5,6 +5,8 @@
 // lose). This file is the front door: health, Host/Origin, auth, body limit,
 // routing; tenants.ts keeps what is per key, sessions.ts the 2025 sessions.
 
+// First: zod settings must hold before the SDK defines its schemas.
+import "../../zod-config.js";
 import { createServer as createNodeServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { isInitializeRequest, isLegacyRequest, type McpServer } from "@modelcontextprotocol/server";
