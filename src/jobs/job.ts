@@ -89,7 +89,12 @@ export class Job {
   /** Settles when the job has ended and journaled its end. */
   readonly finished: Promise<void>;
 
-  private readonly options: JobOptions;
+  /** Without the change: its items are held by run() alone, and let go when the job ends. */
+  private readonly options: Omit<JobOptions, "change">;
+  private readonly record: BulkChange["record"];
+  private readonly total: number;
+  /** Items found in the wanted state before the job. */
+  private readonly unchangedBefore: number;
   private readonly pace: Pace;
   private readonly stop = new AbortController();
   private applied = 0;
@@ -110,16 +115,20 @@ export class Job {
   private taken = 0;
 
   constructor(options: JobOptions) {
-    this.options = options;
+    const { change, ...rest } = options;
+    this.options = rest;
+    this.record = change.record;
+    this.total = change.items.length;
+    this.unchangedBefore = change.unchanged;
     this.id = options.id;
     this.owner = options.owner;
     this.tool = options.tool;
     this.undoOf = options.undoOf;
     this.pace = new Pace(options.clock);
-    this.unchanged = options.change.unchanged;
+    this.unchanged = change.unchanged;
     this.startedAt = options.clock.now();
     this.lastFlush = this.startedAt;
-    this.finished = this.run();
+    this.finished = this.run(change);
   }
 
   get running(): boolean {
@@ -136,10 +145,9 @@ export class Job {
     this.halt("interrupted", reason);
   }
 
-  /** What get_job shows. */
+  /** What manage_job shows. */
   snapshot(): Record<string, unknown> {
-    const { change } = this.options;
-    const { type: _type, ...what } = change.record;
+    const { type: _type, ...what } = this.record;
     const { perSecond, rateLimited } = this.pace.figures;
     return {
       job: this.id,
@@ -147,7 +155,7 @@ export class Job {
       ...what,
       status: this.status,
       ...(this.reason !== undefined && { reason: this.reason }),
-      total: change.items.length,
+      total: this.total,
       done: this.done,
       applied: this.applied,
       unchanged: this.unchanged,
@@ -164,7 +172,7 @@ export class Job {
 
   /** Items of `items` finished: changed, failed, or found unchanged. */
   private get done(): number {
-    return this.applied + this.failed + this.unchanged - this.options.change.unchanged;
+    return this.applied + this.failed + this.unchanged - this.unchangedBefore;
   }
 
   private halt(status: "cancelled" | "interrupted" | "stopped", reason: string): void {
@@ -173,8 +181,8 @@ export class Job {
     this.stop.abort(status);
   }
 
-  private async run(): Promise<void> {
-    const { change, client, journal, tool, args, undoOf } = this.options;
+  private async run(change: BulkChange): Promise<void> {
+    const { client, journal, tool, args, undoOf } = this.options;
     journal?.append({
       kind: "job",
       time: new Date(this.startedAt).toISOString(),
@@ -194,7 +202,9 @@ export class Job {
       this.unchanged += prepared.unchanged;
       this.report();
       await Promise.all(
-        Array.from({ length: Math.min(change.concurrency, prepared.items.length) }, () => this.work(prepared.items)),
+        Array.from({ length: Math.min(change.concurrency, prepared.items.length) }, () =>
+          this.work(change, prepared.items),
+        ),
       );
     } catch (err) {
       // Reading before the first write failed: nothing was changed.
@@ -224,8 +234,7 @@ export class Job {
     });
   }
 
-  private async work(items: readonly string[]): Promise<void> {
-    const { change } = this.options;
+  private async work(change: BulkChange, items: readonly string[]): Promise<void> {
     const signal = this.stop.signal;
     while (this.taken < items.length && !signal.aborted) {
       const item = items[this.taken++] ?? "";
@@ -237,16 +246,16 @@ export class Job {
         } else this.unchanged++;
       } catch (err) {
         if (signal.aborted) return;
-        this.fail(item, err);
+        this.fail(change, item, err);
       }
       this.report();
       this.flush(false);
     }
   }
 
-  private fail(item: string, err: unknown): void {
+  private fail(change: BulkChange, item: string, err: unknown): void {
     this.failed++;
-    const error = this.options.change.describe(err, item);
+    const error = change.describe(err, item);
     if (this.failures.length < MAX_FAILURES_LISTED) this.failures.push({ contactId: item, error });
     const status = err instanceof ApiError ? err.status : undefined;
     const requestId = err instanceof ApiError ? err.requestId : undefined;
@@ -258,7 +267,7 @@ export class Job {
     });
     // Every further request would be refused the same way.
     if (err instanceof AuthenticationError || err instanceof PermissionDeniedError || err instanceof RateLimitError) {
-      this.halt("stopped", `after ${this.applied + this.failed} of ${this.options.change.items.length}: ${error}`);
+      this.halt("stopped", `after ${this.applied + this.failed} of ${this.total}: ${error}`);
     }
   }
 
@@ -310,7 +319,7 @@ export class Job {
 
   private report(): void {
     const { done } = this;
-    const total = this.options.change.items.length;
+    const { total } = this;
     const step = Math.max(1, Math.floor(total / 50));
     if (done % step === 0 || done === total) this.progress(done, total, `${done}/${total}`).catch(() => {});
   }

@@ -1,14 +1,13 @@
 // The pace of one bulk job's requests, shared by all its workers. It starts
-// unpaced (the workers' concurrency is the only bound); an answer of 429 pauses
-// every worker until its Retry-After, and sets the pace just under the rate
-// the API was accepting (or, when already paced, just under that pace):
-// requests evenly spaced, and never more in any window
-// (a second, or as long as a Retry-After hints) than that rate allows, so a
-// late timer cannot bunch them into a refusal. From there it climbs again:
-// quickly until it has met the limit twice (the first measure is low when
-// other requests, such as the segment's reads, shared the limit), then slowly,
+// unpaced (the workers' concurrency is the only bound). An answer of 429 pauses
+// every worker until its Retry-After and slows the pace: to just under the rate
+// the API accepted (measured at the first 429, and again at the end of a quick
+// climb, since the first measure is low when the segment's own reads shared the
+// limit), later a step below the pace that was refused. It then climbs slowly,
 // so a limit that rises is found too, at the cost of a pause every few minutes.
-// A job slows down to the API's limit; it does not fail on it.
+// Requests are evenly spaced, and no more go in any window (a second, or as long
+// as a Retry-After hints) than the pace allows, so a late timer cannot bunch
+// them into a refusal. A job slows down to the API's limit; it does not fail on it.
 
 import type { Clock } from "../client/http.js";
 
