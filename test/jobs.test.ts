@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startSandbox } from "../src/sandbox/index.js";
 import { JumpingClock, ManualClock } from "./helpers/clock.js";
 import { connectEra, ERAS } from "./helpers/eras.js";
+import { json, startLoopback } from "./helpers/loopback.js";
 import { type Connected, connect, dataOf, testConfig, textOf } from "./helpers/mcp.js";
 import { startTagApi, type TagApi } from "./helpers/tag-api.js";
 import { until } from "./helpers/until.js";
@@ -141,6 +142,28 @@ describe("a bulk change that runs long", () => {
     expect(status.rateLimited).toBeGreaterThan(0);
     expect(status.pacedTo).toBeLessThanOrEqual(50);
     expect(api.counts.rateLimited).toBeLessThan(30);
+  });
+});
+
+describe("a job that every request would fail", () => {
+  it("stops at a 403 instead of sending the rest, and says why", async () => {
+    const api = await startLoopback();
+    open.push(api);
+    const contacts = Array.from({ length: 60 }, (_, i) => ({ id: `con_${i}`, name: `C${i}`, tagIds: [] }));
+    api.respond((req, res) => {
+      if (req.path === "/tags") return json(res, 200, { tags: [{ id: "tag_1", name: "VIP" }] });
+      if (req.path === "/contacts") return json(res, 200, { contacts });
+      json(res, 403, { status: 403, code: "forbidden", title: "Forbidden" });
+    });
+    const conn = await connected(testConfig({ baseUrl: api.baseUrl, apiKey: KEY }));
+    const result = dataOf(await conn.call("tag_contacts", { tagId: "tag_1", search: "C", concurrency: 2 }));
+    expect(result).toMatchObject({
+      status: "stopped",
+      reason: expect.stringMatching(/^after \d+ of 60: 403 forbidden/),
+    });
+    // The two requests in flight when the first 403 came, at most: not sixty.
+    expect(api.requests.filter((r) => r.method === "POST").length).toBeLessThanOrEqual(2);
+    expect(result.failed).toBeLessThanOrEqual(2);
   });
 });
 

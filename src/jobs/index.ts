@@ -52,10 +52,6 @@ export class Jobs {
     this.waitMs = options.waitMs ?? DEFAULT_JOB_WAIT_MS;
   }
 
-  get journal(): Journal | undefined {
-    return this.options.journal;
-  }
-
   /**
    * Runs `change` as a job: its result when it ends within the wait, else a
    * handle. A job that fails before its first write fails the call as the
@@ -227,7 +223,7 @@ const STILL_RUNNING = point(
   "Still running, and it goes on after this call.",
 );
 
-export const JOURNAL_OFF =
+const JOURNAL_OFF =
   "The journal is off (FLOWNALLY_JOURNAL=off, --no-journal, or no state folder), so nothing records what a job did.";
 
 function notAJob(id: string, history: History): ToolInputError {
