@@ -2,10 +2,14 @@
 // can be tested and reused by every transport.
 
 import { delimiter, isAbsolute } from "node:path";
+import { defaultJournalPath } from "./journal/path.js";
 import { TOOLSETS, type Toolset } from "./tools/toolsets.js";
 import { nearest } from "./workspace/similarity.js";
 
 export const DEFAULT_BASE_URL = "https://api.flownally.com/v1";
+
+/** How long a bulk change's call waits for its job before it returns a job id (FLOWNALLY_JOB_WAIT_MS). */
+export const DEFAULT_JOB_WAIT_MS = 30_000;
 
 /**
  * The toolsets served when none are chosen: the everyday CRM jobs in at most
@@ -26,9 +30,22 @@ export const DEFAULT_EXTRA_TOOLS: readonly string[] = [
   "list_whatsapp_templates",
 ];
 
+/**
+ * Left out of the default toolsets: defining event types is setup work, as
+ * defining custom fields is (recording events needs only the reads), and
+ * without them the profile has room for manage_job. A toolset named beside
+ * `default` (`default,events`), or a tool named in --tools, brings them back.
+ */
+export const DEFAULT_LEFT_OUT: Readonly<Partial<Record<Toolset, readonly string[]>>> = {
+  events: ["create_event_type", "update_event_type", "delete_event_type"],
+};
+
 /** Whether the default profile serves a tool. */
 export function inDefaultProfile(tool: { name: string; toolset: Toolset }): boolean {
-  return DEFAULT_TOOLSETS.includes(tool.toolset) || DEFAULT_EXTRA_TOOLS.includes(tool.name);
+  return (
+    (DEFAULT_TOOLSETS.includes(tool.toolset) && !DEFAULT_LEFT_OUT[tool.toolset]?.includes(tool.name)) ||
+    DEFAULT_EXTRA_TOOLS.includes(tool.name)
+  );
 }
 
 /** --confirm: when the user is asked before a change (README "Safety"). */
@@ -59,6 +76,10 @@ export interface Config {
   maxResultTokens: number;
   fileRoots: readonly string[] | undefined;
   confirm: ConfirmSettings;
+  /** Where every write is journaled; undefined: off. */
+  journal: string | undefined;
+  /** How long a bulk change's call waits for its job before returning a handle (0: at once). */
+  jobWaitMs: number;
   sandbox: boolean;
   http: { host: string; port: number; stateless: boolean } | undefined;
 }
@@ -94,6 +115,7 @@ Options:
   --tools <names>           Also serve these tools, by name (env FLOWNALLY_TOOLS)
   --exclude-tools <names>   Never serve these tools (env FLOWNALLY_EXCLUDE_TOOLS)
   --read-only               Serve read-only tools only (env FLOWNALLY_READ_ONLY=1)
+  --no-journal              Do not journal writes (env FLOWNALLY_JOURNAL=off)
   --tool-mode <mode>        operations (one tool per operation) or discovery: five tools that search,
                             describe and run the selected operations (all unless --toolsets) (env FLOWNALLY_TOOL_MODE)
   --max-result-tokens <n>   Cap on a result's size in tokens (env FLOWNALLY_MAX_RESULT_TOKENS; default 20000)
@@ -120,6 +142,9 @@ Environment:
   FLOWNALLY_RETRY_DEADLINE_MS  No retry past this many ms from the first attempt (default 60000)
   FLOWNALLY_MAX_CONCURRENCY Requests in flight to the API at once (default 16)
   FLOWNALLY_FILE_ROOTS      Folders files may be read from, separated by "${delimiter}" (default: the client's roots, else the working directory unless it is / or a home folder; over HTTP none)
+  FLOWNALLY_JOURNAL         Journal of every write, a JSON Lines file (default: flownally-mcp/journal.jsonl in the user's
+                            state folder, e.g. ~/.local/state); off turns it off
+  FLOWNALLY_JOB_WAIT_MS     How long a bulk change waits for its job before returning a job id (default ${DEFAULT_JOB_WAIT_MS})
   FLOWNALLY_MCP_TOKEN       HTTP: token clients must present when the server acts with its own FLOWNALLY_API_KEY
   FLOWNALLY_ALLOWED_HOSTS   HTTP: extra Host values to accept, comma-separated (name, or name:port)
   FLOWNALLY_ALLOWED_ORIGINS HTTP: extra Origin values to accept, comma-separated
@@ -127,7 +152,7 @@ Environment:
   FLOWNALLY_MAX_SESSIONS    HTTP: sessions open at once (default 1000)
 
 Toolsets:
-${row("default", `When none are chosen: ${DEFAULT_TOOLSETS.join(",")} plus ${DEFAULT_EXTRA_TOOLS.join(", ")}; mix in others: default,custom_fields`)}
+${row("default", `When none are chosen: ${DEFAULT_TOOLSETS.join(",")} plus ${DEFAULT_EXTRA_TOOLS.join(", ")}, without ${Object.values(DEFAULT_LEFT_OUT).flat().join(", ")}; mix in others: default,custom_fields`)}
 ${row("all", "Every toolset")}
 ${row("<name>,...", `Any of ${TOOLSETS.join(", ")}`)}
 `;
@@ -168,6 +193,7 @@ export function parseCli(argv: readonly string[], env: Env): CliCommand {
     "--read-only",
     "--http",
     "--stateless",
+    "--no-journal",
     "--help",
     "-h",
     "--version",
@@ -251,9 +277,13 @@ export function parseCli(argv: readonly string[], env: Env): CliCommand {
   const toolsetsArg = str("--toolsets", "FLOWNALLY_TOOLSETS");
   const toolsets =
     toolMode === "discovery" && toolsetsArg === undefined
-      ? { sets: "all" as const, withDefault: false }
+      ? { sets: "all" as const, withDefault: false, leftOut: [] }
       : parseToolsets(toolsetsArg, flags.has("--toolsets") ? "--toolsets" : "FLOWNALLY_TOOLSETS");
   const tools = commaList(str("--tools", "FLOWNALLY_TOOLS"));
+  const excludeTools = [
+    ...toolsets.leftOut.filter((name) => !tools?.includes(name)),
+    ...(commaList(str("--exclude-tools", "FLOWNALLY_EXCLUDE_TOOLS")) ?? []),
+  ];
   return {
     kind: "serve",
     config: {
@@ -265,7 +295,7 @@ export function parseCli(argv: readonly string[], env: Env): CliCommand {
       maxConcurrency: int(env.FLOWNALLY_MAX_CONCURRENCY, "FLOWNALLY_MAX_CONCURRENCY", 16, 1, 256),
       toolsets: toolsets.sets,
       tools: toolsets.withDefault ? [...DEFAULT_EXTRA_TOOLS, ...(tools ?? [])] : tools,
-      excludeTools: commaList(str("--exclude-tools", "FLOWNALLY_EXCLUDE_TOOLS")),
+      excludeTools: excludeTools.length > 0 ? excludeTools : undefined,
       readOnly: bool("--read-only", "FLOWNALLY_READ_ONLY"),
       toolMode,
       maxResultTokens: int(
@@ -289,6 +319,8 @@ export function parseCli(argv: readonly string[], env: Env): CliCommand {
           1_000_000,
         ),
       },
+      journal: journalPath(flags.has("--no-journal"), env),
+      jobWaitMs: int(env.FLOWNALLY_JOB_WAIT_MS, "FLOWNALLY_JOB_WAIT_MS", DEFAULT_JOB_WAIT_MS, 0, 3_600_000),
       sandbox: bool("--sandbox", "FLOWNALLY_SANDBOX"),
       http: bool("--http", "FLOWNALLY_HTTP")
         ? {
@@ -305,6 +337,20 @@ function isConfirmMode(value: string): value is ConfirmMode {
   return (CONFIRM_MODES as readonly string[]).includes(value);
 }
 
+/**
+ * The journal's file: FLOWNALLY_JOURNAL (absolute, for the same reason as the
+ * file roots), else the user's state folder; none with --no-journal or
+ * FLOWNALLY_JOURNAL=off, or when the environment names no home.
+ */
+function journalPath(off: boolean, env: Env): string | undefined {
+  const given = env.FLOWNALLY_JOURNAL?.trim();
+  if (off || (given !== undefined && /^(0|false|no|off)$/i.test(given))) return undefined;
+  if (!given) return defaultJournalPath(env);
+  if (!isAbsolute(given))
+    throw new ConfigError(`FLOWNALLY_JOURNAL: "${given}" is a relative path; give an absolute one, or off`);
+  return given;
+}
+
 /** The names of a comma-separated list, blanks dropped; undefined when the option was not given. */
 function commaList(value: string | undefined): string[] | undefined {
   return value
@@ -317,7 +363,7 @@ function commaList(value: string | undefined): string[] | undefined {
 function parseToolsets(
   value: string | undefined,
   source: string,
-): { sets: readonly Toolset[] | "all"; withDefault: boolean } {
+): { sets: readonly Toolset[] | "all"; withDefault: boolean; leftOut: readonly string[] } {
   const names = commaList(value) ?? [];
   if (names.length === 0) names.push("default");
   const known: readonly string[] = [...TOOLSETS, "all", "default"];
@@ -329,13 +375,17 @@ function parseToolsets(
     });
     throw new ConfigError(`${source}: unknown toolset ${which.join(", ")}; choose from ${known.join(", ")}`);
   }
-  if (names.includes("all")) return { sets: "all", withDefault: false };
+  if (names.includes("all")) return { sets: "all", withDefault: false, leftOut: [] };
   const out = new Set<Toolset>();
   for (const name of names) {
     if (name === "default") for (const t of DEFAULT_TOOLSETS) out.add(t);
     else out.add(name as Toolset);
   }
-  return { sets: [...out], withDefault: names.includes("default") };
+  const withDefault = names.includes("default");
+  const leftOut = Object.entries(DEFAULT_LEFT_OUT)
+    .filter(([toolset]) => withDefault && !names.includes(toolset))
+    .flatMap(([, tools]) => tools);
+  return { sets: [...out], withDefault, leftOut };
 }
 
 /**

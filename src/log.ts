@@ -33,6 +33,11 @@ export function addSecret(value: string | undefined): void {
   holdSecret(value);
 }
 
+/** The secrets held now, for redacting what is kept beyond a log line (the journal's arguments). */
+export function heldSecrets(): Secret[] {
+  return [...held.values()].map((e) => e.secret);
+}
+
 /** How many distinct secrets are held now (tests check that it does not only grow). */
 export function heldSecretCount(): number {
   return held.size;
@@ -41,10 +46,7 @@ export function heldSecretCount(): number {
 /** `text` with every held secret redacted, in any spelling (see redact.ts). */
 function redactSecrets(text: string): string {
   if (held.size === 0) return text;
-  return redactText(
-    text,
-    [...held.values()].map((e) => e.secret),
-  );
+  return redactText(text, heldSecrets());
 }
 
 export function log(message: string): void {

@@ -9,6 +9,9 @@ import type { Config } from "./config.js";
 import { FileRoots } from "./files/roots.js";
 import { ICONS } from "./icons.js";
 import { instructions } from "./instructions.js";
+import { Jobs, type JobsOptions } from "./jobs/index.js";
+import { recordCalls } from "./journal/calls.js";
+import { journalAt } from "./journal/journal.js";
 import { registerPrompts } from "./prompts/index.js";
 import { type ChangeDelivery, registerResources } from "./resources/index.js";
 import { loadCatalogue } from "./tools/catalogue.js";
@@ -34,6 +37,8 @@ export interface ServerDeps {
    * on its machine, and following them would let it read any file on this one.
    */
   files?: FileRoots;
+  /** The clock and store jobs run with; default: the system's, and the process's. */
+  jobs?: Pick<JobsOptions, "clock" | "store">;
 }
 
 /**
@@ -68,6 +73,7 @@ export function createServer(config: Config, deps: ServerDeps): McpServer {
       (tool, args, ctx) =>
         make(workspace.withSignal(ctx.signal))(tool, args, ctx),
   );
+  const journal = config.journal === undefined ? undefined : journalAt(config.journal);
   const options = {
     client: deps.client,
     maxResultTokens: config.maxResultTokens,
@@ -76,6 +82,8 @@ export function createServer(config: Config, deps: ServerDeps): McpServer {
     afterSuccess: noteSuccess(workspace),
     confirm: config.confirm,
     present: presenter(workspace),
+    jobs: new Jobs({ client: deps.client, journal, waitMs: config.jobWaitMs, ...deps.jobs }),
+    ...(journal && { record: recordCalls(journal, deps.client) }),
   };
   // MCP App views for clients that render them (src/views/); discovery's own tools show none.
   const views = config.toolMode === "discovery" ? undefined : new Views(server, options);

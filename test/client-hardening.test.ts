@@ -21,6 +21,7 @@ import {
 } from "../src/client/errors.js";
 import type { Clock } from "../src/client/http.js";
 import { createConnectionPool } from "../src/client/pool.js";
+import { Jobs } from "../src/jobs/index.js";
 import { EVERY_TOOL } from "../src/pointers.js";
 import { callTool } from "../src/tools/registry.js";
 import { type CallContext, defineTool, READ } from "../src/tools/types.js";
@@ -385,6 +386,7 @@ describe("failures leave a trace the model can act on", () => {
     const trace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
     const ctx: CallContext = {
       client: mcp.api,
+      jobs: new Jobs({ client: mcp.api }),
       signal: new AbortController().signal,
       profile: EVERY_TOOL,
       trace,

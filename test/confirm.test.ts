@@ -6,6 +6,9 @@
 // above the threshold; messages ask only for a recipient with no conversation;
 // --confirm never acts unasked and always asks for reversible changes too.
 
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/client";
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ConfirmSettings } from "../src/config.js";
@@ -119,6 +122,25 @@ describe.each(ERAS)("a %s client that can show a form", (era) => {
     expect(small.isError, textOf(small)).toBeFalsy();
     expect(asked).toHaveLength(1);
     expect(few.every((c) => isVip(c.id))).toBe(true);
+  });
+
+  it("is asked before undoing a large job, and on decline the job's contacts keep their tag", async () => {
+    const journal = join(mkdtempSync(join(tmpdir(), "flownally-confirm-")), "journal.jsonl");
+    const config = testConfig({ baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey, confirm: AUTO, journal });
+    // The user says yes to the tag change, then no to its undo.
+    const asked: string[] = [];
+    const elicit: Answer = (message) => (asked.push(message) === 1 ? "accept" : "decline");
+    const mcp = await connectEra(era, { kind: "memory", config }, { elicit });
+    open.push(mcp);
+    const before = notVip();
+    const tagged = await mcp.callTool("tag_contacts", { tagId: "VIP", archived: false });
+    expect(tagged.isError, textOf(tagged)).toBeFalsy();
+    const { job } = tagged.structuredContent as { job: string };
+    expect(notVip()).toBe(0);
+    const declined = await mcp.callTool("manage_job", { jobId: job, action: "undo" });
+    expect(textOf(declined)).toBe("The user declined: nothing was changed.");
+    expect(asked[1]).toMatch(new RegExp(`^Undo ${job}: remove tag VIP from contacts — ${before} contacts`));
+    expect(notVip()).toBe(0);
   });
 
   it("the question shows what the dry run shows, and accepting applies exactly that", async () => {

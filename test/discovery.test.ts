@@ -186,6 +186,13 @@ const WORKFLOW_RUNS = [
     args: (tagId: string) => ({ tagId, contactIds: [DEMO_IDS.anna] }),
     expect: { matched: 1, applied: 1, failed: 0 },
   },
+  {
+    // Without a job id: this key's recent jobs, the tag_contacts just above among them.
+    tool: "manage_job",
+    executor: "execute_destructive_operation",
+    args: () => ({}),
+    expect: { recent: [{ tool: "tag_contacts", status: "done" }] },
+  },
 ];
 
 describe("every operation through its executor", () => {

@@ -134,6 +134,8 @@ describe.each(ERAS)("cancellation, a %s client", (era) => {
     slow.respond(async (req, res) => {
       if (req.path === "/users/me") return json(res, 200, { id: "usr_1" });
       if (req.path === "/tags") return json(res, 200, { tags: [{ id: "tag_1", name: "VIP" }] });
+      // Which of the contacts already have the tag: none.
+      if (req.path === "/contacts") return json(res, 200, { contacts: [] });
       await new Promise((r) => setTimeout(r, 50));
       json(res, 204, {});
     });

@@ -17,6 +17,7 @@ import {
   type HeaderLookup,
   NotFoundError,
   PagingLimitError,
+  RateLimitError,
 } from "./errors.js";
 import { type ConnectionPool, createConnectionPool, loadUndici } from "./pool.js";
 import { type QueryValue, toSearchParams } from "./query.js";
@@ -31,7 +32,7 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-const systemClock: Clock = {
+export const systemClock: Clock = {
   now: Date.now,
   sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : undefined),
 };
@@ -92,6 +93,12 @@ export interface ApiRequest {
   /** Values that are secrets for this request's life (e.g. a token it carries): redacted from its answer and from logs. */
   secrets?: readonly string[] | undefined;
   signal?: AbortSignal | undefined;
+  /**
+   * The caller paces its own requests (a bulk job, src/jobs/pace.ts): a 429
+   * comes back at once, for the caller to slow down and send again, instead of
+   * this request alone waiting out its Retry-After while the others run on.
+   */
+  paced?: boolean | undefined;
 }
 
 export interface ApiResponse {
@@ -107,6 +114,9 @@ export interface ApiResponse {
   alreadyGone?: "repeat" | "retried";
 }
 
+/** What tools call the API through: a FlownallyClient, or a view of one that records what it sends. */
+export type ApiClient = Pick<FlownallyClient, "request" | "paginate">;
+
 /** How long a client remembers a path it deleted, so a repeat of that DELETE is told as such, not as a wrong id. */
 const DELETED_MEMORY_MS = 10 * 60_000;
 const DELETED_MEMORY_SIZE = 1000;
@@ -114,6 +124,7 @@ const DELETED_MEMORY_SIZE = 1000;
 /** What every attempt of one request sends, built once so retries repeat it byte for byte. */
 interface Prepared {
   method: HttpMethod;
+  paced: boolean;
   url: string;
   headers: Record<string, string>;
   body: string | null;
@@ -139,6 +150,10 @@ export class FlownallyClient {
   /** URLs this client deleted, oldest first, with when. */
   private readonly deleted = new Map<string, number>();
   private closed = false;
+  /** Work holding the client open (hold()), and whether close() waits for it to let go. */
+  private holders = 0;
+  private closeWhenReleased = false;
+  private fingerprint: Promise<string> | undefined;
 
   constructor(private readonly options: ClientOptions) {
     // Keep the base's path prefix (https://host/v1 or http://127.0.0.1:1234/api/v1).
@@ -204,7 +219,7 @@ export class FlownallyClient {
       } catch (err) {
         error = toApiError(err, signal, timeoutMs, repeatable(prepared.method, prepared.idempotencyKey !== undefined));
       }
-      if (error instanceof APIUserAbortError) throw error;
+      if (error instanceof APIUserAbortError || (prepared.paced && error instanceof RateLimitError)) throw error;
       if (prepared.method === "DELETE" && error instanceof NotFoundError) {
         const alreadyGone = unanswered ? "retried" : this.deletedRecently(prepared.url) ? "repeat" : undefined;
         if (alreadyGone) return { status: error.status, data: undefined, requestId: error.requestId, alreadyGone };
@@ -278,9 +293,40 @@ export class FlownallyClient {
     } while (pageToken);
   }
 
+  /**
+   * A short, stable name for the key that cannot be turned back into it: the
+   * first 12 hex digits of its SHA-256 (what the journal and jobs record).
+   */
+  keyFingerprint(): Promise<string> {
+    // Web Crypto's, which node loads on first use; node:crypto would load with this module, at start-up.
+    this.fingerprint ??= globalThis.crypto.subtle
+      .digest("SHA-256", new TextEncoder().encode(this.options.apiKey))
+      .then((digest) => Buffer.from(digest).toString("hex").slice(0, 12));
+    return this.fingerprint;
+  }
+
+  /**
+   * Keeps the client open for work that outlives the call that started it (a
+   * bulk job), until the returned function is called: a close() meanwhile (an
+   * HTTP tenant evicted) takes effect when the last holder lets go.
+   */
+  hold(): () => void {
+    this.holders++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--this.holders === 0 && this.closeWhenReleased) void this.close();
+    };
+  }
+
   /** Stops sending; closes the pool when it is the client's own. Its key stops being a held secret. */
   async close(): Promise<void> {
     if (this.closed) return;
+    if (this.holders > 0) {
+      this.closeWhenReleased = true;
+      return;
+    }
     this.closed = true;
     this.releaseSecret();
     if (this.ownsPool) await this.pool.close();
@@ -302,6 +348,7 @@ export class FlownallyClient {
     if (idempotencyKey !== undefined) headers["idempotency-key"] = idempotencyKey;
     return {
       method: req.method,
+      paced: req.paced === true,
       url: `${this.base}${req.path}${search ? `?${search}` : ""}`,
       headers,
       body,

@@ -23,7 +23,7 @@ import {
 } from "@modelcontextprotocol/server";
 import * as z from "zod";
 import { canonicalJson } from "../canonical.js";
-import type { FlownallyClient } from "../client/http.js";
+import type { ApiClient } from "../client/http.js";
 import type { ConfirmSettings } from "../config.js";
 import { mayAsk } from "./confirm-modes.js";
 import type { CallContext, Confirm, Preview, Tool, ToolContext } from "./types.js";
@@ -207,10 +207,10 @@ function grew(shown: number | undefined, now: number | undefined): boolean {
   return now !== undefined && now > (shown ?? 0);
 }
 
-const callers = new WeakMap<FlownallyClient, string>();
+const callers = new WeakMap<ApiClient, string>();
 
 /** The call a confirmation is for; arguments in another key order are the same call. */
-function bindingOf(client: FlownallyClient, tool: string, args: Readonly<Record<string, unknown>>): Binding {
+function bindingOf(client: ApiClient, tool: string, args: Readonly<Record<string, unknown>>): Binding {
   let caller = callers.get(client);
   if (!caller) {
     caller = randomBytes(8).toString("hex");

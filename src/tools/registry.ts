@@ -18,6 +18,8 @@ import { fillPath, pathParams } from "../client/path.js";
 import type { QueryValue } from "../client/query.js";
 import { type ConfirmSettings, DEFAULT_CONFIRM } from "../config.js";
 import { FileRoots } from "../files/roots.js";
+import { Jobs } from "../jobs/index.js";
+import type { CallRecord, CallRecorder } from "../journal/calls.js";
 import { EVERY_TOOL, type Profile, profileOf } from "../pointers.js";
 import { parseArguments } from "./arguments.js";
 import { loadCatalogue } from "./catalogue.js";
@@ -60,6 +62,10 @@ export interface RegistryOptions {
     view: Omit<View, "names">,
     ctx: ToolContext,
   ) => Promise<Record<string, unknown>>;
+  /** Runs bulk changes as jobs; default: jobs of `client`, unjournaled. */
+  jobs?: Jobs;
+  /** Journals each call that writes (src/journal/calls.ts). */
+  record?: CallRecorder;
 }
 
 /** What tools/list shows of a definition (discovery's own tools are listed the same way). */
@@ -245,6 +251,7 @@ export function serve(
     return byName;
   };
   const files = options.files ?? new FileRoots(undefined);
+  const jobs = options.jobs ?? new Jobs({ client: options.client });
   server.server.registerCapabilities({ tools: { listChanged: false } });
   server.server.setRequestHandler("tools/list", async (_request, extra) => {
     const tools = source.listed ? [...source.listed] : [...(await load()).values()].map((t) => t.listed);
@@ -264,6 +271,7 @@ export function serve(
       ...(trace && { trace }),
       readableFile: (path) => files.readable(path),
       profile: options.profile ?? EVERY_TOOL,
+      jobs,
       progress: async (progress, total, message) => {
         if (token === undefined) return;
         await extra.mcpReq.notify({
@@ -311,11 +319,15 @@ export async function callTool(
     ...(options.profile && { profile: options.profile }),
     confirm: confirmation(tool, parsed.args, given.token, ctx, settings),
   };
+  let call: CallRecord | undefined;
   try {
     for (const prepare of options.preparers ?? []) args = await prepare(tool, args, served);
+    call = options.record?.(tool, args, served);
+    const run = call?.ctx ?? served;
     // An operation is confirmed here; a run confirms itself once it knows what it will change.
-    if (!tool.run) await served.confirm(() => (tool.preview ? tool.preview(args, served) : previewOf(tool, args)));
-    const output = tool.run ? await tool.run(args, served) : await send(tool, args, served);
+    if (!tool.run) await run.confirm(() => (tool.preview ? tool.preview(args, run) : previewOf(tool, args)));
+    const output = tool.run ? await tool.run(args, run) : await send(tool, args, run);
+    call?.succeeded();
     options.afterSuccess?.(tool, args, output);
     const { data } = output;
     const presented =
@@ -325,7 +337,9 @@ export async function callTool(
     return successResult(tool, args, { ...output, data: presented }, options.maxResultTokens);
   } catch (err) {
     if (err instanceof Unconfirmed) return err.result;
-    return failure(describeFailure(err, tool, args, served.profile, ctx.trace));
+    const text = describeFailure(err, tool, args, served.profile, ctx.trace);
+    call?.failed(text);
+    return failure(text);
   }
 }
 

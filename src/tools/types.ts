@@ -5,8 +5,9 @@
 // to (params.ts `ref`), the checks made before sending, and what it changes.
 
 import type { z } from "zod";
-import type { FlownallyClient, HttpMethod } from "../client/http.js";
+import type { ApiClient, HttpMethod } from "../client/http.js";
 import type { OpenedFile } from "../files/open.js";
+import type { Jobs } from "../jobs/index.js";
 import { EVERY_TOOL, type Profile, pointsAtTools, render, type Text } from "../pointers.js";
 import type { ArgRef, RefKind } from "../refs.js";
 import type { Check } from "../workspace/checks.js";
@@ -85,7 +86,7 @@ export interface Preview {
 }
 
 export interface ToolContext {
-  client: FlownallyClient;
+  client: ApiClient;
   /**
    * Asks the user before the change the call is about to make, when its
    * definition's `confirm` class and the --confirm mode say so (confirm.ts):
@@ -110,6 +111,8 @@ export interface ToolContext {
   readableFile(path: string): Promise<OpenedFile>;
   /** What this server serves: texts (errors included) name only those tools. */
   profile: Profile;
+  /** Runs bulk changes as jobs that can outlive the call (src/jobs/). */
+  jobs: Jobs;
 }
 
 /** What a tool returns: data for structuredContent and, optionally, the text the model reads instead of the JSON. */

@@ -17,6 +17,7 @@ import {
 import { serveStdio as serveEras } from "@modelcontextprotocol/server/stdio";
 import { clientFromConfig } from "../client/config.js";
 import type { Config } from "../config.js";
+import { stopJobs } from "../jobs/store.js";
 import { log } from "../log.js";
 import { createServer } from "../server.js";
 import { type LineHandlers, LineReader, oversizedAnswer } from "./lines.js";
@@ -119,6 +120,7 @@ export function serveStdio(factory: McpServerFactory, onClose: () => Promise<voi
 export function serveConfigured(config: Config, stopSandbox: () => Promise<void>, handover?: Handover): void {
   const client = clientFromConfig(config);
   const onClose = async (): Promise<void> => {
+    await stopJobs("the server was closed");
     await client.close();
     await stopSandbox();
   };

@@ -5,7 +5,7 @@
 // meanwhile; it is stopped when the last of them is cancelled.
 
 import { APIUserAbortError } from "../client/errors.js";
-import type { FlownallyClient, PageLimits } from "../client/http.js";
+import type { ApiClient, PageLimits } from "../client/http.js";
 import { type Definition, definitionShape } from "../client/shapes.js";
 import { REFS } from "../refs.js";
 
@@ -93,7 +93,7 @@ export class Workspace {
   private readonly now: () => number;
 
   constructor(
-    readonly client: FlownallyClient,
+    readonly client: ApiClient,
     private readonly options: WorkspaceOptions = {},
     private readonly state = new State(),
     /** The caller's cancellation, for a view made by withSignal. */
@@ -224,9 +224,9 @@ export class Workspace {
 
 // One Workspace per client: every server (HTTP sessions included) built on the
 // same client shares the cache and hears the same invalidations.
-const byClient = new WeakMap<FlownallyClient, Workspace>();
+const byClient = new WeakMap<ApiClient, Workspace>();
 
-export function workspaceFor(client: FlownallyClient, options?: WorkspaceOptions): Workspace {
+export function workspaceFor(client: ApiClient, options?: WorkspaceOptions): Workspace {
   let workspace = byClient.get(client);
   if (!workspace) {
     workspace = new Workspace(client, options);

@@ -6,7 +6,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { clientFromConfig } from "../../src/client/config.js";
 import type { ClientOptions, FlownallyClient } from "../../src/client/http.js";
 import { type Config, parseCli } from "../../src/config.js";
-import { createServer } from "../../src/server.js";
+import { createServer, type ServerDeps } from "../../src/server.js";
 
 export const TEST_KEY = "test-key-5ecret-do-not-leak";
 
@@ -29,11 +29,15 @@ export interface Connected {
   call(name: string, args?: Record<string, unknown>): Promise<CallToolResult>;
 }
 
-/** `apiOptions` adds to the API client's options, e.g. a `sleep` that records retry delays. */
+/**
+ * `apiOptions` adds to the API client's options, e.g. a `sleep` that records
+ * retry delays; `deps` to the server's, e.g. the clock its jobs run on.
+ */
 export async function connect(
   config: Config,
   clientOptions: ConstructorParameters<typeof Client>[1] = {},
   apiOptions: Partial<ClientOptions> = {},
+  deps: Omit<ServerDeps, "client"> = {},
 ): Promise<Connected> {
   const api = clientFromConfig(config, {
     userAgent: "flownally-mcp/test",
@@ -41,7 +45,7 @@ export async function connect(
     retry: { baseDelayMs: 5, maxDelayMs: 50 },
     ...apiOptions,
   });
-  const server = createServer(config, { client: api });
+  const server = createServer(config, { client: api, ...deps });
   const client = new Client({ name: "test", version: "1.0.0" }, clientOptions);
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await Promise.all([server.connect(serverSide), client.connect(clientSide)]);

@@ -2,6 +2,7 @@
 // matching the list_contacts filters, across all pages.
 
 import * as z from "zod";
+import type { ApiClient } from "../../client/http.js";
 import { type Contact, contactShape, definitionShape, phoneOf } from "../../client/shapes.js";
 import { DEFINITION_LIMITS } from "../../workspace/workspace.js";
 import { contactFilters } from "../contacts/index.js";
@@ -43,16 +44,33 @@ export function tagIdsOf(contact: Contact): string[] {
   return contact.tagIds ?? [];
 }
 
-/** Tag id → name for the whole workspace (GET /tags, once, bounded as definitions are). */
-export async function tagNames(ctx: ToolContext): Promise<Map<string, string>> {
-  const names = new Map<string, string>();
-  const tags = ctx.client.paginate({ method: "GET", path: "/tags", signal: ctx.signal }, "tags", DEFINITION_LIMITS);
+export interface TagInfo {
+  name: string;
+  /** Contacts with the tag, archived ones included, when the API says. */
+  labeledCount: number | undefined;
+}
+
+const tagShape = definitionShape
+  .partial({ name: true })
+  .extend({ labeledCount: z.number().optional().catch(undefined) });
+
+/** Every tag of the workspace by id (GET /tags, once, bounded as definitions are). */
+export async function tagIndex(client: ApiClient, signal: AbortSignal): Promise<Map<string, TagInfo>> {
+  const index = new Map<string, TagInfo>();
+  const tags = client.paginate({ method: "GET", path: "/tags", signal }, "tags", DEFINITION_LIMITS);
   for await (const item of tags) {
     // A tag without a name is still a tag: it goes by its id.
-    const tag = definitionShape.partial({ name: true }).safeParse(item);
-    if (tag.success) names.set(tag.data.id, tag.data.name ?? tag.data.id);
+    const tag = tagShape.safeParse(item);
+    if (tag.success)
+      index.set(tag.data.id, { name: tag.data.name ?? tag.data.id, labeledCount: tag.data.labeledCount });
   }
-  return names;
+  return index;
+}
+
+/** Tag id → name for the whole workspace. */
+export async function tagNames(ctx: ToolContext): Promise<Map<string, string>> {
+  const index = await tagIndex(ctx.client, ctx.signal);
+  return new Map([...index].map(([id, tag]) => [id, tag.name]));
 }
 
 export function sampleRow(contact: Contact, tags: ReadonlyMap<string, string>) {

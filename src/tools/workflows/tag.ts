@@ -1,23 +1,19 @@
 // tag_contacts: adds (or removes) one tag on given contacts, a segment, or
 // (said explicitly) every contact. Plans first, reading the whole segment so
 // tagging cannot shift the pages being read; the plan is what a dry run shows
-// and what the user is asked about; then applies it with bounded concurrency,
-// progress, and cancellation that aborts requests in flight.
+// and what the user is asked about; then applies it as a bulk job (src/jobs/):
+// paced, journaled, a handle when it runs long.
 
 import * as z from "zod";
-import { APIUserAbortError, AuthenticationError, PermissionDeniedError } from "../../client/errors.js";
-import { newIdempotencyKey } from "../../client/http.js";
-import { apiPath } from "../../client/path.js";
 import type { Contact } from "../../client/shapes.js";
+import { point } from "../../pointers.js";
 import { findIds } from "../../refs.js";
 import { ToolInputError } from "../../refusal.js";
-import { contactTools } from "../contacts/index.js";
-import { describeFailure } from "../errors.js";
 import { refList, tagId } from "../params.js";
-import { type Args, DESTRUCTIVE, defineTool, type Preview, type Tool, type ToolContext } from "../types.js";
+import { type Args, DESTRUCTIVE, defineTool, type Preview, type ToolContext } from "../types.js";
 import { sampleRow, segmentFilterNames, segmentFilters, tagIdsOf, tagNames, walkSegment } from "./segment.js";
+import { tagChange } from "./tag-change.js";
 
-const MAX_FAILURES_LISTED = 50;
 const SAMPLE = 10;
 
 const input = {
@@ -34,7 +30,10 @@ export const tagContacts = defineTool({
   name: "tag_contacts",
   toolset: "workflows",
   title: "Tag contacts",
-  description: "Tag contactIds or the contacts matching filters.",
+  description: [
+    "Tag contactIds or the contacts matching filters.",
+    point("manage_job", " A long run goes on as a job for manage_job."),
+  ],
   scopes: ["contact:list", "contact:update", "tag:list"],
   input,
   // The contacts it tags (reported by the run when chosen by filters), and the tag's labeledCount.
@@ -48,7 +47,15 @@ export const tagContacts = defineTool({
     if (args.dryRun) return { data: { dryRun: true, ...counts, wouldChange: targets.length, sample }, changed: {} };
     // The question shows what the dry run shows: the same plan, about to be applied.
     await ctx.confirm(() => planPreview(plan));
-    const outcome = await applyAll(targets, args.tagId, plan.remove, args.concurrency ?? 8, ctx);
+    const change = tagChange({
+      tag: { id: args.tagId, name: plan.tagName },
+      remove: plan.remove,
+      contactIds: targets,
+      unchanged: plan.unchanged,
+      concurrency: args.concurrency ?? 8,
+      profile: ctx.profile,
+    });
+    const outcome = await ctx.jobs.run(change, { tool: "tag_contacts", args }, ctx);
     return { data: { ...counts, ...outcome }, changed: { contacts: targets, tags: [args.tagId] } };
   },
 });
@@ -101,7 +108,7 @@ async function planTagChange(args: TagArgs, ctx: ToolContext) {
   const rows = args.contactIds ? targets.slice(0, SAMPLE).map((id) => ({ id })) : sample.map((c) => sampleRow(c, tags));
   // Who the user is shown: names where the walk read them, else ids.
   const names = args.contactIds ? targets.slice(0, SAMPLE) : sample.map((c) => c.name || c.id);
-  return { remove, tagName, counts, targets, sample: rows, names };
+  return { remove, tagName, counts, targets, unchanged, sample: rows, names };
 }
 
 function planPreview(plan: Awaited<ReturnType<typeof planTagChange>>): Preview {
@@ -110,68 +117,4 @@ function planPreview(plan: Awaited<ReturnType<typeof planTagChange>>): Preview {
     count: plan.targets.length,
     sample: plan.names,
   };
-}
-
-interface Failure {
-  contactId: string;
-  error: string;
-}
-
-async function applyAll(ids: readonly string[], tag: string, remove: boolean, concurrency: number, ctx: ToolContext) {
-  const operation = contactOperation(remove ? "remove_tag_from_contact" : "add_tag_to_contact");
-  // Stops the remaining work on cancellation, or when every request would fail the same way (401/403).
-  const stop = new AbortController();
-  const signal = AbortSignal.any([ctx.signal, stop.signal]);
-  const failures: Failure[] = [];
-  let next = 0;
-  let applied = 0;
-  let failed = 0;
-  let stoppedBy: string | undefined;
-  const step = Math.max(1, Math.floor(ids.length / 50));
-  const report = (done: number) => {
-    if (done % step === 0 || done === ids.length)
-      ctx.progress(done, ids.length, `${done}/${ids.length} contacts`).catch(() => {});
-  };
-  report(0);
-
-  const worker = async (): Promise<void> => {
-    while (next < ids.length && !signal.aborted) {
-      const id = ids[next++] ?? "";
-      try {
-        await ctx.client.request({
-          method: remove ? "DELETE" : "POST",
-          path: apiPath`/contacts/${id}/tags/${tag}`,
-          // A key makes the POST safe for the client to retry; adding a tag twice changes nothing anyway.
-          idempotencyKey: remove ? undefined : newIdempotencyKey(),
-          signal,
-        });
-        applied += 1;
-      } catch (err) {
-        if (signal.aborted) return;
-        failed += 1;
-        const error = describeFailure(err, operation, { contactId: id, tagId: tag }, ctx.profile);
-        if (failures.length < MAX_FAILURES_LISTED) failures.push({ contactId: id, error });
-        if (err instanceof AuthenticationError || err instanceof PermissionDeniedError) {
-          stoppedBy = error;
-          stop.abort();
-        }
-      }
-      report(applied + failed);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, worker));
-  if (ctx.signal.aborted) throw new APIUserAbortError("tag_contacts cancelled");
-  return {
-    applied,
-    failed,
-    ...(stoppedBy !== undefined && { stopped: `after ${applied + failed} of ${ids.length}: ${stoppedBy}` }),
-    failures,
-  };
-}
-
-/** The operation each request is, so a failure reads as that tool's would (its scopes, its next step). */
-function contactOperation(name: string): Tool {
-  const operation = contactTools.find((t) => t.name === name);
-  if (!operation) throw new Error(`${name} is missing from the contacts tools`);
-  return operation;
 }

@@ -14,6 +14,8 @@ import { clientFromConfig } from "../../client/config.js";
 import type { ClientOptions, FlownallyClient } from "../../client/http.js";
 import { createConnectionPool } from "../../client/pool.js";
 import { type Config, ConfigError } from "../../config.js";
+import { stopJobs } from "../../jobs/store.js";
+import { flushJournals } from "../../journal/journal.js";
 import { addSecret, log } from "../../log.js";
 import {
   type AllowList,
@@ -368,9 +370,11 @@ export async function serveHttp(
     }
     stopping = true;
     log(`${signal}: finishing calls in flight, then closing sessions`);
-    void running
-      .close()
+    // The process's jobs end first (journaled as interrupted), so calls still waiting on one answer while draining.
+    void stopJobs(`the server got ${signal}`)
+      .then(() => running.close())
       .then(() => options.onClose?.())
+      .then(flushJournals)
       .then(
         () => process.exit(0),
         () => process.exit(1),

@@ -144,8 +144,14 @@ startView("flownally-contacts", (bridge) => {
         render();
         return;
       }
-      const done = numberOf(structured(result).applied) ?? contactIds.length;
-      const said = `${remove ? "Removed" : "Added"} tag ${tag} ${remove ? "from" : "to"} ${done} of ${contactIds.length} selected contacts`;
+      const outcome = structured(result);
+      const done = numberOf(outcome.applied) ?? contactIds.length;
+      // The job changes only contacts not already as wanted, and says how many those were.
+      const already = numberOf(outcome.unchanged) ?? 0;
+      const said = [
+        `${remove ? "Removed" : "Added"} tag ${tag} ${remove ? "from" : "to"} ${done} of ${contactIds.length} selected contacts`,
+        already > 0 ? `; ${already} ${remove ? "did not have" : "had"} it already` : "",
+      ].join("");
       state.selected.clear();
       await bridge
         .updateModelContext(`In the contacts view the user ${said.toLowerCase()}.`, {
