@@ -75,6 +75,39 @@ describe("on the sandbox, default profile", () => {
     expect(await labeled("VIP")).toBe((before ?? 0) + toTag.length);
   });
 
+  it("refreshes flownally://tags again when a job that outlived its call ends", async () => {
+    const late = await connect({ ...testConfig({ baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey }), jobWaitMs: 0 });
+    try {
+      const updated: string[] = [];
+      late.client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => {
+        updated.push(n.params.uri);
+      });
+      const tags = async () => {
+        const first = (await late.client.readResource({ uri: "flownally://tags" })).contents[0];
+        const list = JSON.parse(first && "text" in first ? first.text : "{}").tags as {
+          name: string;
+          labeledCount: number;
+        }[];
+        return list.find((t) => t.name === "VIP")?.labeledCount;
+      };
+      const before = await tags();
+      await late.client.subscribeResource({ uri: "flownally://tags" });
+      const handle = await late.call("tag_contacts", { tagId: "VIP", archived: false });
+      const { job, status } = handle.structuredContent as { job: string; status: string };
+      expect(status).toBe("running");
+      const told = updated.filter((uri) => uri === "flownally://tags").length;
+      await expect
+        .poll(async () => (await late.call("manage_job", { jobId: job })).structuredContent?.status)
+        .toBe("done");
+      // The job's end is a change of its own: subscribers hear of it, and the resource says the new count.
+      await expect.poll(() => updated.filter((uri) => uri === "flownally://tags").length).toBeGreaterThan(told);
+      expect(await tags()).toBe(liveWith(tagId("VIP")).length);
+      expect(await tags()).toBeGreaterThan(before ?? 0);
+    } finally {
+      await late.close();
+    }
+  });
+
   it("refreshes flownally://tags after one contact is tagged or deleted", async () => {
     const vip = tagId("VIP");
     const before = await labeled("VIP");

@@ -41,6 +41,12 @@ export interface JobCall {
   undoOf?: string;
 }
 
+/** What a bulk change's call answers; `running` while the job goes on after the call returns its handle. */
+export interface JobOutcome {
+  data: Record<string, unknown>;
+  running?: Promise<void>;
+}
+
 export class Jobs {
   private readonly store: JobStore;
   private readonly clock: Clock;
@@ -61,7 +67,7 @@ export class Jobs {
     change: BulkChange,
     call: JobCall,
     ctx: Pick<ToolContext, "signal" | "progress" | "profile">,
-  ): Promise<Record<string, unknown>> {
+  ): Promise<JobOutcome> {
     const owner = await this.owner();
     const running = this.store.running(owner);
     if (running.length >= MAX_RUNNING_PER_KEY) {
@@ -103,7 +109,10 @@ export class Jobs {
       // The call returns; the job goes on, and nobody listens to its progress any more.
       job.progress = async () => {};
       const { job: id, status, total, done, applied, failed } = job.snapshot();
-      return { job: id, status, total, done, applied, failed, next: render(STILL_RUNNING, ctx.profile) };
+      return {
+        data: { job: id, status, total, done, applied, failed, next: render(STILL_RUNNING, ctx.profile) },
+        running: job.finished,
+      };
     }
     if (ctx.signal.aborted) throw new APIUserAbortError(`${call.tool} cancelled`);
     if (job.error !== undefined) throw job.error;
@@ -120,14 +129,16 @@ export class Jobs {
       pacedTo,
     } = job.snapshot();
     return {
-      job: id,
-      ...(status !== "done" && { status, reason }),
-      applied,
-      unchanged,
-      failed,
-      failures,
-      ...(unsure !== undefined && { unsure }),
-      ...(rateLimited !== undefined && { rateLimited, pacedTo }),
+      data: {
+        job: id,
+        ...(status !== "done" && { status, reason }),
+        applied,
+        unchanged,
+        failed,
+        failures,
+        ...(unsure !== undefined && { unsure }),
+        ...(rateLimited !== undefined && { rateLimited, pacedTo }),
+      },
     };
   }
 

@@ -329,6 +329,8 @@ export async function callTool(
     const output = tool.run ? await tool.run(args, run) : await send(tool, args, run);
     call?.succeeded();
     options.afterSuccess?.(tool, args, output);
+    // However the job ends (done, stopped, cancelled), what it may have changed is listed again.
+    void output.settled?.catch(() => {}).then(() => options.afterSuccess?.(tool, args, output));
     const { data } = output;
     const presented =
       tool.output && options.present && isRecord(data)

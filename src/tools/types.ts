@@ -125,6 +125,8 @@ export interface ToolOutput {
    * beyond those its arguments name (a segment's contacts).
    */
   changed?: Partial<Record<RefKind, readonly string[]>>;
+  /** A change that goes on after the call returns (a bulk job's handle): what it changed is noted again when it ends. */
+  settled?: Promise<void> | undefined;
 }
 
 /** What the registrar's tools/call hands a tool before the call's own confirmation is bound (see callTool). */

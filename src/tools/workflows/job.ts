@@ -66,15 +66,16 @@ async function undo(jobId: string, ctx: ToolContext): Promise<ToolOutput> {
       concurrency: 8,
       profile: ctx.profile,
     });
-    const outcome = await ctx.jobs.run(
+    const { data, running } = await ctx.jobs.run(
       change,
       { tool: "manage_job", args: { jobId, action: "undo" }, undoOf: jobId },
       ctx,
     );
     const { type: _type, ...what } = job.start.change;
     return {
-      data: { undoes: { job: jobId, ...what }, tag, action: remove ? "remove" : "add", ...outcome },
+      data: { undoes: { job: jobId, ...what }, tag, action: remove ? "remove" : "add", ...data },
       changed: { contacts: ids, tags: [tag.id] },
+      settled: running,
     };
   } finally {
     undoStarting.delete(jobId);

@@ -55,8 +55,8 @@ export const tagContacts = defineTool({
       concurrency: args.concurrency ?? 8,
       profile: ctx.profile,
     });
-    const outcome = await ctx.jobs.run(change, { tool: "tag_contacts", args }, ctx);
-    return { data: { ...counts, ...outcome }, changed: { contacts: targets, tags: [args.tagId] } };
+    const { data, running } = await ctx.jobs.run(change, { tool: "tag_contacts", args }, ctx);
+    return { data: { ...counts, ...data }, changed: { contacts: targets, tags: [args.tagId] }, settled: running };
   },
 });
 
