@@ -92,7 +92,7 @@ function baseListing(tool: Listable): ListedTool {
       title: tool.title,
       description: tool.description,
       inputSchema: { ...slim(inputSchema), type: "object", ...(Object.keys(tool.input).length === 0 && CLOSED) },
-      ...(tool.output && { outputSchema: outputSchema(tool.output.schema) }),
+      ...(tool.output && tool.hints.readOnlyHint && { outputSchema: outputSchema(tool.output.schema) }),
       annotations: listedHints(tool.hints),
     };
     schemaCache.set(tool, listed);
@@ -128,17 +128,26 @@ function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, u
  * The outputSchema of an answer: what it holds when present, nothing required.
  * Clients refuse a result that does not match it, and the API may leave out
  * what its reference shows; a missing attribute must not cost the whole answer.
+ * Without descriptions: Gemini reads it (as responseJsonSchema), within the
+ * token budget, and the answer itself says what its attributes hold.
  */
 function outputSchema(schema: z.ZodType): ListedTool["inputSchema"] {
   const { $schema: _, ...rest } = jsonSchema(schema, "output");
-  return { ...optional(slim(rest)), type: "object" };
+  return { ...without(["required", "description"], slim(rest)), type: "object" };
 }
 
-function optional<T>(node: T): T {
-  if (Array.isArray(node)) return node.map(optional) as T;
+/** `node` without the keywords `keys`, at any depth (property names are kept). */
+function without<T>(keys: readonly string[], node: T): T {
+  if (Array.isArray(node)) return node.map((n) => without(keys, n)) as T;
   if (!node || typeof node !== "object") return node;
   return Object.fromEntries(
-    Object.entries(node).flatMap(([key, value]) => (key === "required" ? [] : [[key, optional(value)]])),
+    Object.entries(node).flatMap(([key, value]) =>
+      key === "properties"
+        ? [[key, Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, without(keys, v)]))]]
+        : keys.includes(key)
+          ? []
+          : [[key, without(keys, value)]],
+    ),
   ) as T;
 }
 
