@@ -13,7 +13,7 @@ import { EVERY_TOOL, profileOf } from "../src/pointers.js";
 import { createServer } from "../src/server.js";
 import { listedForMode } from "../src/tools/confirm-modes.js";
 import { allTools } from "../src/tools/index.js";
-import { listedTool } from "../src/tools/registry.js";
+import { listedTool } from "../src/tools/listed.js";
 import { TOOLSETS, type Tool } from "../src/tools/types.js";
 
 export const START = "<!-- tools:start -->";

@@ -7,7 +7,7 @@ import { DEFAULT_CONFIRM } from "../src/config.js";
 import { EVERY_TOOL, type Profile, profileOf } from "../src/pointers.js";
 import { listedForMode } from "../src/tools/confirm-modes.js";
 import { allTools } from "../src/tools/index.js";
-import { listedTool } from "../src/tools/registry.js";
+import { listedTool } from "../src/tools/listed.js";
 import type { Tool, Toolset } from "../src/tools/types.js";
 import { cost } from "./readme-tables.js";
 
