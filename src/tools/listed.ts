@@ -35,6 +35,8 @@ function baseListing(tool: Listable): ListedTool {
       title: tool.title,
       description: tool.description,
       inputSchema: { ...slim(inputSchema), type: "object", ...(Object.keys(tool.input).length === 0 && CLOSED) },
+      // A read's only: a write answers with the item its get tool describes, and every schema listed
+      // costs Gemini tokens on every turn (mcpToTool sends it as responseJsonSchema).
       ...(tool.output && tool.hints.readOnlyHint && { outputSchema: outputSchema(tool.output.schema) }),
       annotations: listedHints(tool.hints),
     };

@@ -20,7 +20,7 @@ type Rec = Record<string, unknown>;
 
 /** How a tool's answer is presented and what shape it has. */
 export interface Output {
-  /** What structuredContent holds, concise or detailed (the tools/list outputSchema). */
+  /** What structuredContent holds, concise or detailed (a read's tools/list outputSchema). */
   schema: z.ZodObject;
   /** The tool answers concisely by default and takes `detail: true` for everything. */
   concise?: boolean;
