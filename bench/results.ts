@@ -7,7 +7,7 @@
 
 import { encode } from "gpt-tokenizer/encoding/o200k_base";
 import { startSandbox } from "../src/sandbox/index.js";
-import { DEFAULT_PAGE_SIZE } from "../src/tools/registry.js";
+import { DEFAULT_PAGE_SIZE } from "../src/tools/request.js";
 import { clean } from "../src/tools/result.js";
 import { connect, testConfig } from "../test/helpers/mcp.js";
 

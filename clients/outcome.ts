@@ -9,7 +9,7 @@ export interface Outcome {
   tools: string;
   /** Of those, sent with OpenAI strict mode. */
   strict: number;
-  /** The model was sent our outputSchemas too (they are outside the tools/list token budget). */
+  /** The model was sent our outputSchemas too (the tools/list token budget counts them). */
   outputSchema: boolean;
   /** o200k tokens of list_contacts' result as the library put it before the model. */
   resultTokens: number | undefined;

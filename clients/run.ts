@@ -87,8 +87,8 @@ async function ourTools(): Promise<Map<string, Schema>> {
 const ourName = (name: string, ours: ReadonlyMap<string, Schema>) =>
   ours.has(name) ? name : [...ours.keys()].find((n) => name.endsWith(`_${n}`));
 
-/** A description that stands only in outputSchemas (list_contacts' fieldNames): seen in a request, they were sent. */
-const OUTPUT_SCHEMA_TEXT = "Field key → name";
+/** A name that stands only in outputSchemas (get_conversation's contactPhone): seen in a request, they were sent. */
+const OUTPUT_SCHEMA_TEXT = "contactPhone";
 
 /** What a run sent the model, checked. */
 function check(requests: readonly Captured[], ours: ReadonlyMap<string, Schema>) {

@@ -34,7 +34,7 @@ async function generateListing() {
       stdin: {
         contents: `import { captureOpening } from "./scripts/capture-opening.ts";
 import { allTools } from "./src/tools/index.js";
-import { listedTool } from "./src/tools/registry.js";
+import { listedTool } from "./src/tools/listed.js";
 import { indexEntry } from "./src/tools/selection.js";
 import { appTools } from "./src/views/tools.js";
 export const precomputed = {

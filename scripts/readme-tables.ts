@@ -13,26 +13,32 @@ import { EVERY_TOOL, profileOf } from "../src/pointers.js";
 import { createServer } from "../src/server.js";
 import { listedForMode } from "../src/tools/confirm-modes.js";
 import { allTools } from "../src/tools/index.js";
-import { listedTool } from "../src/tools/registry.js";
+import { listedTool } from "../src/tools/listed.js";
 import { TOOLSETS, type Tool } from "../src/tools/types.js";
 
 export const START = "<!-- tools:start -->";
 export const END = "<!-- tools:end -->";
 const README = new URL("../README.md", import.meta.url);
 
-/** What a tools/list entry carries that the model reads (any client library's shape). */
+/** What a tools/list entry carries that the model may read (any client library's shape). */
 export interface ListedTool {
   name: string;
   title?: string | undefined;
   description?: string | undefined;
   inputSchema: object;
+  outputSchema?: object | undefined;
   annotations?: object | undefined;
 }
 
-/** o200k tokens of a tools/list entry, as the catalogue test counts them. */
+/**
+ * o200k tokens of a tools/list entry, as the token budgets count them: all a
+ * client library may send a model provider. Title and annotations no library
+ * in clients/ sends, but a client may show them; the outputSchema
+ * @google/genai's mcpToTool sends to Gemini as the function's responseJsonSchema.
+ */
 export function cost(t: ListedTool): number {
-  const { name, title, description, inputSchema, annotations } = t;
-  return encode(JSON.stringify({ name, title, description, inputSchema, annotations })).length;
+  const { name, title, description, inputSchema, outputSchema, annotations } = t;
+  return encode(JSON.stringify({ name, title, description, inputSchema, outputSchema, annotations })).length;
 }
 
 // As the default (--confirm auto) lists them: tools that may ask take `confirm`.

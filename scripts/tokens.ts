@@ -1,13 +1,13 @@
 // The o200k token cost of each tool as tools/list shows it (name, title,
-// description, inputSchema, annotations), as the catalogue test's budgets count
-// it; an outputSchema is counted apart (no client library tried sends it to the
-// model, see clients/). Run directly, it prints one line per tool.
+// description, inputSchema, outputSchema, annotations), as the catalogue test's
+// budgets count it (readme-tables.ts `cost`). Run directly, it prints one line
+// per tool.
 import { encode } from "gpt-tokenizer/encoding/o200k_base";
 import { DEFAULT_CONFIRM } from "../src/config.js";
 import { EVERY_TOOL, type Profile, profileOf } from "../src/pointers.js";
 import { listedForMode } from "../src/tools/confirm-modes.js";
 import { allTools } from "../src/tools/index.js";
-import { listedTool } from "../src/tools/registry.js";
+import { listedTool } from "../src/tools/listed.js";
 import type { Tool, Toolset } from "../src/tools/types.js";
 import { cost } from "./readme-tables.js";
 
@@ -15,7 +15,7 @@ export interface ToolTokens {
   name: string;
   toolset: Toolset;
   tokens: number;
-  /** Its outputSchema, not in `tokens`. */
+  /** What its outputSchema adds to `tokens`. */
   outputTokens: number;
 }
 
@@ -30,7 +30,7 @@ export function toolTokens(tools: readonly Tool[] = allTools, profile: Profile =
       name: tool.name,
       toolset: tool.toolset,
       tokens: cost(listed),
-      outputTokens: listed.outputSchema ? encode(JSON.stringify({ outputSchema: listed.outputSchema })).length : 0,
+      outputTokens: cost(listed) - cost({ ...listed, outputSchema: undefined }),
     };
   });
 }
@@ -54,7 +54,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const { discoveryListing } = await import("./readme-tables.js");
   console.log(
     String(costs.reduce((n, c) => n + c.outputTokens, 0)).padStart(5),
-    "outputSchemas, not counted above,",
+    "of it outputSchemas,",
     costs.filter((c) => c.outputTokens > 0).length,
     "tools",
   );

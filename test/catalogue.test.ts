@@ -5,8 +5,8 @@
 
 import { readFileSync } from "node:fs";
 import type { Tool as ListedTool } from "@modelcontextprotocol/sdk/types.js";
-import { encode } from "gpt-tokenizer/encoding/o200k_base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cost } from "../scripts/readme-tables.js";
 import { DEFAULT_CONFIRM, inDefaultProfile } from "../src/config.js";
 import { CONFIRM_ARGUMENT } from "../src/tools/confirm-modes.js";
 import { allTools } from "../src/tools/index.js";
@@ -31,21 +31,8 @@ beforeAll(async () => {
 });
 afterAll(() => mcp.close());
 
-const tokens = (tools: ListedTool[]): number =>
-  tools.reduce(
-    (sum, t) =>
-      sum +
-      encode(
-        JSON.stringify({
-          name: t.name,
-          title: t.title,
-          description: t.description,
-          inputSchema: t.inputSchema,
-          annotations: t.annotations,
-        }),
-      ).length,
-    0,
-  );
+// With the outputSchemas: @google/genai's mcpToTool sends them to Gemini (readme-tables.ts `cost`).
+const tokens = (tools: ListedTool[]): number => tools.reduce((sum, t) => sum + cost(t), 0);
 
 function walk(node: unknown, visit: (key: string, value: unknown, parent: Record<string, unknown>) => void): void {
   if (!node || typeof node !== "object") return;

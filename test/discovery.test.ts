@@ -11,7 +11,7 @@ import { parseCli } from "../src/config.js";
 import { type Sandbox, startSandbox } from "../src/sandbox/index.js";
 import { DEMO_IDS } from "../src/sandbox/seed.js";
 import { allTools } from "../src/tools/index.js";
-import { listedTool } from "../src/tools/registry.js";
+import { listedTool } from "../src/tools/listed.js";
 import { expectSentAsCase, replyFor, requestCases } from "./cases/index.js";
 import { type Loopback, startLoopback } from "./helpers/loopback.js";
 import { type Connected, connect, dataOf, TEST_KEY, testConfig, textOf } from "./helpers/mcp.js";

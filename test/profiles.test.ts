@@ -5,8 +5,8 @@
 // name only served tools. And the default profile stays within its limits.
 
 import type { Tool as ListedTool } from "@modelcontextprotocol/sdk/types.js";
-import { encode } from "gpt-tokenizer/encoding/o200k_base";
 import { describe, expect, it } from "vitest";
+import { cost } from "../scripts/readme-tables.js";
 import { ApiStatusError } from "../src/client/errors.js";
 import { parseCli } from "../src/config.js";
 import { type Profile, profileOf } from "../src/pointers.js";
@@ -147,20 +147,7 @@ describe("the default profile", () => {
   it("serves at most 40 tools in at most 5,000 tokens, as a client lists them", async () => {
     const { listed } = await seenBy([]);
     expect(listed.length).toBeLessThanOrEqual(40);
-    const tokens = listed.reduce(
-      (sum, t) =>
-        sum +
-        encode(
-          JSON.stringify({
-            name: t.name,
-            title: t.title,
-            description: t.description,
-            inputSchema: t.inputSchema,
-            annotations: t.annotations,
-          }),
-        ).length,
-      0,
-    );
+    const tokens = listed.reduce((sum, t) => sum + cost(t), 0);
     expect(tokens).toBeLessThanOrEqual(5000);
   });
 

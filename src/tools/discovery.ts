@@ -8,17 +8,9 @@ import * as z from "zod";
 import { DEFAULT_CONFIRM } from "../config.js";
 import { profileOf } from "../pointers.js";
 import { listedForMode, mayAsk } from "./confirm-modes.js";
+import { type Listable, listedTool } from "./listed.js";
 import { openObject } from "./params.js";
-import {
-  type CallResult,
-  callTool,
-  failure,
-  type Listable,
-  listedTool,
-  parseArguments,
-  type RegistryOptions,
-  type Served,
-} from "./registry.js";
+import { type CallResult, callTool, failure, parseArguments, type RegistryOptions, type Served } from "./registry.js";
 import { compactJson } from "./result.js";
 import { type CallContext, CREATE, READ, type Tool } from "./types.js";
 

@@ -1,4 +1,4 @@
-// The Idempotency-Key a write sends (registry's buildRequest). The caller's own
+// The Idempotency-Key a write sends (request.ts buildRequest). The caller's own
 // key wins. Else, where the definition names what makes two calls the same
 // write (an event: its contact, type and payload), the key is derived from
 // those values and the UTC day: the same event recorded twice that day is

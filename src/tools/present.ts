@@ -4,8 +4,10 @@
 // per page), and, for the list and get tools that declare it, a concise form by
 // default that keeps every id an agent acts on; `detail: true` gives the API's
 // whole answer with the names beside it. Each presented tool also declares the
-// shape of its answer (`schema`, listed as outputSchema), open to attributes
-// the reference does not list.
+// shape of its answer (`schema`, listed as a read's outputSchema): open objects
+// that name what the server adds (names beside ids, legends, `canSend`) and the
+// ids an agent acts on next, not every attribute the answer shows; Gemini reads
+// them in every tools/list, so they stay within its token budget.
 
 import * as z from "zod";
 import { apiPath } from "../client/path.js";
@@ -18,7 +20,7 @@ type Rec = Record<string, unknown>;
 
 /** How a tool's answer is presented and what shape it has. */
 export interface Output {
-  /** What structuredContent holds, concise or detailed (the tools/list outputSchema). */
+  /** What structuredContent holds, concise or detailed (a read's tools/list outputSchema). */
   schema: z.ZodObject;
   /** The tool answers concisely by default and takes `detail: true` for everything. */
   concise?: boolean;
@@ -234,29 +236,25 @@ function fieldLegend(contacts: readonly Rec[], view: View): Rec | undefined {
   return view.names.fieldNames(new Set(contacts.flatMap((c) => Object.keys(customFieldsOf(c)))));
 }
 
-const contactItem = z
-  .looseObject({
-    id: z.string(),
-    name: z.string().optional(),
-    phone: z.string().optional().describe("First identity's phone"),
-    tags: z.array(z.string()).optional().describe("Tag names"),
-    tagIds: z.array(z.string()).optional(),
-    customFields: z.record(z.string(), z.unknown()).optional(),
-    archivedAt: z.string().optional(),
-  })
-  .describe("Concise: other attributes are custom field values by key");
-const fieldNames = z
-  .record(z.string(), z.string())
-  .optional()
-  .describe("Field key → name, where the key does not say it");
-const paged = { nextPageToken: z.string().optional(), totalSize: z.number().optional() };
+const contactItem = z.looseObject({
+  id: z.string(),
+  name: z.string().optional(),
+  phone: z.string().optional().describe("First identity's phone"),
+  tags: z.array(z.string()).optional().describe("Tag names"),
+  tagIds: z.array(z.string()).optional(),
+});
+
+/**
+ * A list's items, as listed: the family's get tool (get_contact,
+ * get_conversation, ...) names their attributes, so a list does not spend
+ * tokens of every tools/list repeating them; `pageToken` says how it pages.
+ */
+const listOf = () => z.array(z.unknown());
 
 export const contactPage: Output = {
   schema: z.looseObject({
-    contacts: z.array(contactItem),
+    contacts: listOf(),
     tagIds: z.record(z.string(), z.string()).optional().describe("Tag name → id"),
-    fieldNames,
-    ...paged,
   }),
   concise: true,
   names: ["tags", "contactFields"],
@@ -274,7 +272,7 @@ export const contactPage: Output = {
  * answers in full (with tag names); a write's answer concisely.
  */
 export const oneContact: Output = {
-  schema: contactItem.extend({ fieldNames }),
+  schema: contactItem,
   detailed: true,
   names: ["tags", "contactFields"],
   present: (data, view) => beside(contact(data, view), { tagIds: data.tagIds, fieldNames: fieldLegend([data], view) }),
@@ -327,12 +325,9 @@ function conversation(c: Rec, view: View): Rec {
 
 const messageItem = z.looseObject({
   id: z.string(),
-  direction: z.string().optional(),
   text: z.string().optional().describe("A text message's text"),
-  content: z.record(z.string(), z.unknown()).optional(),
   status: z.string().optional(),
   inboxName: z.string().optional(),
-  createdAt: z.string().optional(),
 });
 const conversationItem = z.looseObject({
   id: z.string(),
@@ -341,11 +336,7 @@ const conversationItem = z.looseObject({
   contactPhone: z.string().optional(),
   inboxId: z.string().optional(),
   inboxName: z.string().optional(),
-  status: z.string().optional(),
-  unreadCount: z.number().optional(),
-  lastMessage: messageItem.partial({ id: true }).optional(),
   canSend: z.boolean().optional().describe("A reply can go out now"),
-  window: z.looseObject({ canSend: z.boolean().optional(), expiresAt: z.string().optional() }).optional(),
 });
 
 const conversationContacts = (data: Rec): string[] =>
@@ -354,7 +345,7 @@ const conversationContacts = (data: Rec): string[] =>
     .filter((id): id is string => typeof id === "string");
 
 export const conversationPage: Output = {
-  schema: z.looseObject({ conversations: z.array(conversationItem), ...paged }),
+  schema: z.looseObject({ conversations: listOf() }),
   concise: true,
   names: ["inboxes"],
   contacts: conversationContacts,
@@ -371,7 +362,7 @@ export const oneConversation: Output = {
 };
 
 export const messagePage: Output = {
-  schema: z.looseObject({ messages: z.array(messageItem), ...paged }),
+  schema: z.looseObject({ messages: listOf() }),
   concise: true,
   names: ["inboxes"],
   present: (data, view) => page(data, "messages", (m) => message(m, view)),
@@ -404,12 +395,10 @@ const eventItem = z.looseObject({
   id: z.string().optional(),
   contactId: z.string().optional(),
   eventTypeName: z.string().optional(),
-  payload: z.record(z.string(), z.unknown()).optional(),
-  createdAt: z.string().optional(),
 });
 
 export const eventPage: Output = {
-  schema: z.looseObject({ events: z.array(eventItem), ...paged }),
+  schema: z.looseObject({ events: listOf() }),
   concise: true,
   names: ["eventTypes"],
   present: (data, view) => page(data, "events", (e) => event(e, view)),
@@ -427,21 +416,12 @@ export const oneEvent: Output = {
 
 // ---- shapes only: answers already compact, declared so clients can rely on them
 
-const definitionItem = z.looseObject({ id: z.string(), name: z.string() });
-
-export const tagList: Output = {
-  schema: z.looseObject({
-    tags: z.array(definitionItem.extend({ labeledCount: z.number().optional() })),
-  }),
-};
-
-export const oneTag: Output = { schema: definitionItem };
+/** Each tag's id and name (and how many contacts carry it), as a list item says them. */
+export const tagList: Output = { schema: z.looseObject({ tags: listOf() }) };
 
 export const importStatus: Output = {
   schema: z.looseObject({
-    importId: z.string().optional(),
     status: z.string().optional(),
-    totalRows: z.number().optional(),
     successCount: z.number().optional(),
     failedCount: z.number().optional(),
     errors: z.array(z.unknown()).optional(),
@@ -451,6 +431,6 @@ export const importStatus: Output = {
 export const segment: Output = {
   schema: z.looseObject({
     total: z.number(),
-    sample: z.array(contactItem),
+    sample: listOf(),
   }),
 };

@@ -1,6 +1,7 @@
-// The one registrar: turns every definition into an MCP tool, filters them by
-// the configured selection, validates arguments, sends the request, and owns
-// the only catch that turns a failure into an isError result.
+// The one registrar: serves the definitions the configured selection picks
+// (tools/list from listed.ts, tools/call), runs a call (arguments, preparers,
+// confirmation, the request of request.ts or the tool's own run, presentation),
+// and owns the only catch that turns a failure into an isError result.
 
 import {
   type CallToolResult,
@@ -12,10 +13,7 @@ import {
   TRACEPARENT_META_KEY,
 } from "@modelcontextprotocol/server";
 import * as z from "zod";
-import { ConflictError } from "../client/errors.js";
 import type { FlownallyClient } from "../client/http.js";
-import { fillPath, pathParams } from "../client/path.js";
-import type { QueryValue } from "../client/query.js";
 import { type ConfirmSettings, DEFAULT_CONFIRM } from "../config.js";
 import { FileRoots } from "../files/roots.js";
 import { Jobs } from "../jobs/index.js";
@@ -26,13 +24,12 @@ import { loadCatalogue } from "./catalogue.js";
 import { askingOf, confirmation, previewOf, Unconfirmed } from "./confirm.js";
 import { listedForMode, takeToken } from "./confirm-modes.js";
 import { describeFailure } from "./errors.js";
-import { idempotencyKeyFor } from "./idempotency.js";
-import { PRECOMPUTED } from "./listing.js";
-import { listedAs } from "./params.js";
+import { listedTool } from "./listed.js";
 import type { Output, View } from "./present.js";
+import { send } from "./request.js";
 import { successResult } from "./result.js";
-import { forProfile, precomputedSelection, selectTools, type ToolSelection } from "./selection.js";
-import type { CallContext, Hints, Tool, ToolContext, ToolOutput } from "./types.js";
+import { precomputedSelection, selectTools, type ToolSelection } from "./selection.js";
+import type { CallContext, Tool, ToolContext, ToolOutput } from "./types.js";
 
 export { parseArguments } from "./arguments.js";
 
@@ -66,108 +63,6 @@ export interface RegistryOptions {
   jobs?: Jobs;
   /** Journals each call that writes (src/journal/calls.ts). */
   record?: CallRecorder;
-}
-
-/** What tools/list shows of a definition (discovery's own tools are listed the same way). */
-export type Listable = Pick<Tool, "name" | "title" | "description" | "input" | "hints" | "output">;
-
-const schemaCache = new WeakMap<Listable, ListedTool>();
-
-/**
- * The tools/list entry of a definition for a profile: built once with every
- * tool served (at build time, for the bundled server), then its texts that
- * name tools rendered for `profile`.
- */
-export function listedTool(tool: Listable & Pick<Tool, "texts">, profile: Profile = EVERY_TOOL): ListedTool {
-  return forProfile(baseListing(tool), tool.texts, profile);
-}
-
-function baseListing(tool: Listable): ListedTool {
-  let listed = schemaCache.get(tool);
-  if (!listed) listed = PRECOMPUTED?.listing[tool.name];
-  if (!listed) {
-    const { $schema: _, additionalProperties: __, ...inputSchema } = jsonSchema(z.object(tool.input), "input");
-    listed = {
-      name: tool.name,
-      title: tool.title,
-      description: tool.description,
-      inputSchema: { ...slim(inputSchema), type: "object", ...(Object.keys(tool.input).length === 0 && CLOSED) },
-      ...(tool.output && { outputSchema: outputSchema(tool.output.schema) }),
-      annotations: listedHints(tool.hints),
-    };
-    schemaCache.set(tool, listed);
-  }
-  return listed;
-}
-
-/**
- * The hints as listed: idempotentHint only where it says something, since MCP
- * gives it meaning only beside readOnlyHint false and defaults it to false. The
- * other three stay explicit even where they are MCP's defaults: ChatGPT's app
- * review refuses a tool that leaves destructiveHint or openWorldHint out.
- */
-function listedHints({ readOnlyHint, destructiveHint, idempotentHint, openWorldHint }: Hints): Partial<Hints> {
-  // In the order of MCP's schema, which the SDK's listing keeps.
-  return idempotentHint && !readOnlyHint
-    ? { readOnlyHint, destructiveHint, idempotentHint, openWorldHint }
-    : { readOnlyHint, destructiveHint, openWorldHint };
-}
-
-// A tool without arguments says so: OpenAI strict mode (openai-agents' convertSchemasToStrict)
-// refuses an object schema that does not close itself.
-const CLOSED = { additionalProperties: false } as const;
-
-function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, unknown> {
-  return z.toJSONSchema(schema, { target: "draft-7", io, unrepresentable: "any", override: listedAs }) as Record<
-    string,
-    unknown
-  >;
-}
-
-/**
- * The outputSchema of an answer: what it holds when present, nothing required.
- * Clients refuse a result that does not match it, and the API may leave out
- * what its reference shows; a missing attribute must not cost the whole answer.
- */
-function outputSchema(schema: z.ZodType): ListedTool["inputSchema"] {
-  const { $schema: _, ...rest } = jsonSchema(schema, "output");
-  return { ...optional(slim(rest)), type: "object" };
-}
-
-function optional<T>(node: T): T {
-  if (Array.isArray(node)) return node.map(optional) as T;
-  if (!node || typeof node !== "object") return node;
-  return Object.fromEntries(
-    Object.entries(node).flatMap(([key, value]) => (key === "required" ? [] : [[key, optional(value)]])),
-  ) as T;
-}
-
-/**
- * Drops what costs the model tokens but tells it nothing the description does
- * not: regexes behind a `format`, `minLength: 1`, string property names.
- * Validation still uses the full zod schema.
- */
-function slim<T>(node: T): T {
-  if (Array.isArray(node)) return node.map(slim) as T;
-  if (!node || typeof node !== "object") return node;
-  const out: Record<string, unknown> = {};
-  const record = node as Record<string, unknown>;
-  for (const [key, value] of Object.entries(record)) {
-    if (key === "pattern" && "format" in record) continue;
-    if (key === "minLength" && value === 1) continue;
-    if (key === "propertyNames") continue;
-    // `{}` allows anything, which is what an absent keyword means too.
-    if ((key === "additionalProperties" || key === "items") && isEmptyObject(value)) continue;
-    out[key] =
-      key === "properties"
-        ? Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, slim(v)]))
-        : slim(value);
-  }
-  return out as T;
-}
-
-function isEmptyObject(value: unknown): boolean {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
 }
 
 /** A tool as served: its tools/list entry and how a call runs (operation tools and discovery's alike). */
@@ -342,59 +237,6 @@ export async function callTool(
     const text = describeFailure(err, tool, args, served.profile, ctx.trace);
     call?.failed(text);
     return failure(text);
-  }
-}
-
-/**
- * pageSize sent when a list call omits it: the reference documents no default
- * or maximum, and 50 items of any list stay well inside the result cap.
- */
-export const DEFAULT_PAGE_SIZE = 50;
-
-/** The request an operation sends: path parameters into the path, `query` names into the query, the rest into the body. */
-export function buildRequest(tool: Tool, args: Readonly<Record<string, unknown>>) {
-  if (!tool.method || !tool.path) throw new Error(`${tool.name} has neither a path nor a run function`);
-  const inPath = new Set(pathParams(tool.path));
-  const inQuery = new Set(tool.query ?? []);
-  const query: Record<string, QueryValue> = {};
-  const body: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(args)) {
-    if (value === undefined || inPath.has(key)) continue;
-    if (inQuery.has(key)) query[key] = value as QueryValue;
-    else body[key] = value;
-  }
-  if (inQuery.has("pageSize") && query.pageSize === undefined) query.pageSize = DEFAULT_PAGE_SIZE;
-  // An operation that takes body attributes gets a JSON object even when none were given
-  // (a PATCH that changes nothing is still a PATCH with a body); one that takes none gets no body.
-  const takesBody = Object.keys(tool.input).some((key) => !inPath.has(key) && !inQuery.has(key));
-  const hasBody = tool.method !== "GET" && tool.method !== "DELETE" && takesBody;
-  let idempotencyKey: string | undefined;
-  if (tool.idempotencyKey) {
-    idempotencyKey = idempotencyKeyFor(tool.idempotencyKey, args, body.idempotencyKey);
-    if ("idempotencyKey" in tool.input) body.idempotencyKey = idempotencyKey;
-  }
-  return {
-    method: tool.method,
-    path: fillPath(tool.path, args),
-    query,
-    body: hasBody || idempotencyKey ? body : undefined,
-    idempotencyKey,
-  };
-}
-
-async function send(tool: Tool, args: Readonly<Record<string, unknown>>, ctx: ToolContext): Promise<ToolOutput> {
-  try {
-    const res = await ctx.client.request({ ...buildRequest(tool, args), signal: ctx.signal });
-    // A DELETE found gone that this server deleted: a repeat succeeds, as an idempotent change should.
-    if (res.alreadyGone === "repeat") return { text: "Already deleted: nothing changed.", changed: {} };
-    if (res.alreadyGone === "retried")
-      return { text: "Deleted: the first attempt's answer was lost, and its retry found it gone." };
-    return { data: res.data };
-  } catch (err) {
-    // Already as wanted: a repeat of an idempotent change succeeds, changing nothing.
-    if (tool.already && err instanceof ConflictError)
-      return { text: `Already ${tool.already}: nothing changed.`, changed: {} };
-    throw err;
   }
 }
 

@@ -182,7 +182,7 @@ export interface ToolSpec<S extends z.ZodRawShape> {
   run?: (args: Args<S>, ctx: ToolContext) => Promise<ToolOutput>;
 }
 
-/** The texts of a tool that name other tools, rendered per profile (see listing in registry.ts). */
+/** The texts of a tool that name other tools, rendered per profile (see listed.ts). */
 export interface ToolTexts {
   description?: Text;
   /** Top-level arguments' descriptions. */

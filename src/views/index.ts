@@ -7,8 +7,9 @@
 import { RESOURCE_MIME_TYPE, registerAppResource } from "@modelcontextprotocol/ext-apps/server";
 import type { Tool as ListedTool, McpServer, ServerContext } from "@modelcontextprotocol/server";
 import type { Profile } from "../pointers.js";
+import { listedTool } from "../tools/listed.js";
 import { PRECOMPUTED } from "../tools/listing.js";
-import { callTool, listedTool, type RegistryOptions, type Served, type ToolExtension } from "../tools/registry.js";
+import { callTool, type RegistryOptions, type Served, type ToolExtension } from "../tools/registry.js";
 import type { Tool } from "../tools/types.js";
 import { VIEWS } from "./catalog.js";
 import { ClientUi } from "./client-ui.js";

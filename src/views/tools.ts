@@ -7,7 +7,7 @@ import { apiPath } from "../client/path.js";
 import { type Contact, contactShape, importStatusShape, readPage } from "../client/shapes.js";
 import { contactFilters, contactTools } from "../tools/contacts/index.js";
 import { contactId, conversationId, pageToken } from "../tools/params.js";
-import { buildRequest } from "../tools/registry.js";
+import { buildRequest } from "../tools/request.js";
 import { defineTool, READ, type Tool, type ToolContext } from "../tools/types.js";
 import { walkSegment } from "../tools/workflows/segment.js";
 import { fieldKey } from "../workspace/names.js";

@@ -2,7 +2,7 @@
 
 import * as z from "zod";
 import { tagId } from "../params.js";
-import { oneTag, tagList } from "../present.js";
+import { tagList } from "../present.js";
 import { CREATE, DESTRUCTIVE, defineTool, READ } from "../types.js";
 
 export const tagTools = [
@@ -28,7 +28,6 @@ export const tagTools = [
     path: "/tags",
     input: { name: z.string().min(1).describe("Tag name, e.g. VIP") },
     changes: ["tags"],
-    output: oneTag,
     hints: CREATE,
   }),
   defineTool({
