@@ -51,7 +51,8 @@ export async function httpLoadBench(sessions = 50, callsPerSession = 100): Promi
   const command = parseCli(["--sandbox", "--http", "--port", "0"], {});
   if (command.kind !== "serve") throw new Error("unexpected CLI parse");
   const config = { ...command.config, apiKey: sandbox.apiKey, baseUrl: sandbox.baseUrl };
-  const server = await startHttpServer(config, { maxSessions: sessions + 16 });
+  // One key opens every session here, as 50 users behind one server key would: the per-caller bound (16 by default) would close the oldest.
+  const server = await startHttpServer(config, { maxSessions: sessions + 16, maxSessionsPerCaller: sessions + 4 });
   const contactId = [...sandbox.store.contacts.keys()][0] ?? "con_missing";
 
   const open = async (): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> => {

@@ -78,7 +78,8 @@ export async function jobBench(): Promise<JobBenchResult> {
   const counts = async (): Promise<ApiCounts> =>
     (await fetch(new URL("/counts", api.baseUrl))).json() as Promise<ApiCounts>;
   const dir = await mkdtemp(join(tmpdir(), "flownally-bench-job-"));
-  const command = parseCli(["--toolsets", "all"], {});
+  // Unattended, as an automation would run it: the figure is the pace, not a question to a user.
+  const command = parseCli(["--toolsets", "all", "--confirm", "never"], {});
   if (command.kind !== "serve") throw new Error("unexpected CLI result");
   const config = { ...command.config, apiKey: BENCH_KEY, baseUrl: api.baseUrl, journal: join(dir, "journal.jsonl") };
   const flownally = new FlownallyClient({ baseUrl: api.baseUrl, apiKey: BENCH_KEY, userAgent: "flownally-mcp/bench" });
