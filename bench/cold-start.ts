@@ -13,13 +13,20 @@ import { median, round } from "./stats.js";
 const DIST = fileURLToPath(new URL("../dist/", import.meta.url));
 // A private copy, so a concurrent `npm run build` cannot swap the files mid-run.
 const COPY = fileURLToPath(new URL("../node_modules/.cache/flownally-bench/", import.meta.url));
-const CLI = join(COPY, "dist", "cli.js");
+/**
+ * An earlier build to measure beside this one in the same run (`npm run bench:before -- <rev>` builds one and
+ * sets it): the dist/ folder of that revision.
+ */
+const BEFORE = process.env.BENCH_BEFORE;
 
-function copyBuild(): void {
-  rmSync(COPY, { recursive: true, force: true });
-  mkdirSync(COPY, { recursive: true });
-  cpSync(DIST, join(COPY, "dist"), { recursive: true });
-  writeFileSync(join(COPY, "package.json"), '{"type":"module"}\n');
+/** A private copy of a dist/ folder; returns its cli.js. */
+function copyBuild(dist: string, name: string): string {
+  const copy = join(COPY, name);
+  rmSync(copy, { recursive: true, force: true });
+  mkdirSync(copy, { recursive: true });
+  cpSync(dist, join(copy, "dist"), { recursive: true });
+  writeFileSync(join(copy, "package.json"), '{"type":"module"}\n');
+  return join(copy, "dist", "cli.js");
 }
 
 const HANDSHAKE = [
@@ -77,6 +84,8 @@ export interface ColdStartResult {
   /** A 2026-era client's first request (tools/list) answered, from start. */
   modernMedianMs: number;
   modernRatio: number;
+  /** The build BENCH_BEFORE names, measured interleaved with this one: its 2025-era opening to tools/list. */
+  before?: { dist: string; medianMs: number; ratio: number; peakRssMedianMb: number; tools: number };
 }
 
 function bareNode(): Promise<number> {
@@ -108,11 +117,11 @@ interface Run {
  * Starts the server, writes `opening` and answers-waits for id 2 (tools/list);
  * with `call`, then sends the first tools/call and waits for id 3.
  */
-function serverRun(opening: string, call: boolean): Promise<Run> {
+function serverRun(cli: string, opening: string, call: boolean): Promise<Run> {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
     const elapsed = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e6;
-    const child = spawn(process.execPath, [CLI, "--toolsets", "all"], { stdio: ["pipe", "pipe", "pipe"], env: ENV });
+    const child = spawn(process.execPath, [cli, "--toolsets", "all"], { stdio: ["pipe", "pipe", "pipe"], env: ENV });
     let out = "";
     let stderr = "";
     let listed: Run | undefined;
@@ -153,11 +162,14 @@ function serverRun(opening: string, call: boolean): Promise<Run> {
 }
 
 export async function coldStartBench(runs = 20): Promise<ColdStartResult> {
-  copyBuild();
+  const cli = copyBuild(DIST, "now");
+  const beforeCli = BEFORE ? copyBuild(BEFORE, "before") : undefined;
   // One unmeasured round of each warms the OS file cache.
   await bareNode();
-  await serverRun(HANDSHAKE, true);
-  await serverRun(MODERN, false);
+  await serverRun(cli, HANDSHAKE, true);
+  await serverRun(cli, MODERN, false);
+  if (beforeCli) await serverRun(beforeCli, HANDSHAKE, false);
+  const before: Run[] = [];
   const bare: number[] = [];
   const server: number[] = [];
   const rss: number[] = [];
@@ -169,13 +181,14 @@ export async function coldStartBench(runs = 20): Promise<ColdStartResult> {
     // Alternate which goes first so drift in machine load hits both alike.
     if (i % 2 === 0) bare.push(await bareNode());
     // Half the runs stop at tools/list (the figure that matters to a client listing servers), half go on to a call.
-    const s = await serverRun(HANDSHAKE, i % 2 === 1);
+    const s = await serverRun(cli, HANDSHAKE, i % 2 === 1);
     server.push(s.ms);
     rss.push(s.rssMb);
     if (s.callMs !== undefined) calls.push(s.callMs);
     if (s.callRssMb !== undefined) callRss.push(s.callRssMb);
     tools = s.tools;
-    modern.push((await serverRun(MODERN, false)).ms);
+    modern.push((await serverRun(cli, MODERN, false)).ms);
+    if (beforeCli) before.push(await serverRun(beforeCli, HANDSHAKE, false));
     if (i % 2 === 1) bare.push(await bareNode());
   }
   const bareMedian = median(bare);
@@ -193,5 +206,14 @@ export async function coldStartBench(runs = 20): Promise<ColdStartResult> {
     afterFirstCallRssMedianMb: round(median(callRss), 1),
     modernMedianMs: round(median(modern), 1),
     modernRatio: round(median(modern) / bareMedian),
+    ...(BEFORE && {
+      before: {
+        dist: BEFORE,
+        medianMs: round(median(before.map((r) => r.ms)), 1),
+        ratio: round(median(before.map((r) => r.ms)) / bareMedian),
+        peakRssMedianMb: round(median(before.map((r) => r.rssMb)), 1),
+        tools: before[0]?.tools ?? 0,
+      },
+    }),
   };
 }

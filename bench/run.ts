@@ -95,6 +95,15 @@ const rows: Row[] = [
     String(cold.afterFirstCallRssMedianMb),
     verdict(cold.afterFirstCallRssMedianMb <= GOALS.peakRssMb, `≤ ${GOALS.peakRssMb} MB`),
   ],
+  ...(cold.before
+    ? [
+        [
+          "cold start: the BENCH_BEFORE build to tools/list (median ms)",
+          `${cold.before.medianMs} (${cold.before.ratio}×)`,
+          `${cold.before.tools} tools, peak RSS ${cold.before.peakRssMedianMb} MB; ${cold.before.dist}`,
+        ] satisfies Row,
+      ]
+    : []),
   [
     "2026-era client: start to its first answer (median ms)",
     String(cold.modernMedianMs),
