@@ -534,7 +534,7 @@ describe.skipIf(!hasChromium && !process.env.CI)("the bulk change view", () => {
       const plan = await dryRun(newsletter);
       expect(plan.wouldChange).toBeGreaterThan(0);
       const shown = await bulk.show("tag_contacts", { tagId: newsletter, tagIds: ["VIP"], dryRun: true });
-      await shown.view.getByText(`Adding tag newsletter to ${plan.wouldChange} contacts`).waitFor();
+      await shown.view.getByText(`Adding tag newsletter to ${plan.wouldChange} contacts`, { exact: true }).waitFor();
       expect(await shown.view.locator(".stat").allTextContents()).toEqual([
         `${plan.wouldChange}will change`,
         `${plan.matched}match`,

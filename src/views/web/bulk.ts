@@ -236,11 +236,9 @@ interface Actions {
 function view(bridge: Bridge, state: State, actions: Actions) {
   const { plan, job } = state;
   const title = job?.undoOf ? `Undo of ${job.undoOf}` : "Bulk change";
-  const subtitle = job?.tag
-    ? changeText({ tag: job.tag, remove: job.action === "remove", count: job.total })
-    : plan
-      ? changeText(plan)
-      : "";
+  const change = job?.tag ? { tag: job.tag, remove: job.action === "remove", count: job.total } : plan;
+  const said = change ? changeText(change) : "";
+  const subtitle = `${said.charAt(0).toUpperCase()}${said.slice(1)}`;
   return [
     header(bridge, title, subtitle, job ? chip(job.status, job.status === "done" ? "" : "filter") : null),
     state.message ?? null,
