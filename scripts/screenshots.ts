@@ -19,16 +19,21 @@ if (!hasChromium) {
 
 const sandbox = await startSandbox({ clock: () => new Date("2026-05-04T10:00:00Z") });
 const host = await ViewHost.start("2025-11-25", testConfig({ baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey }));
+const newsletter = (
+  (await host.mcp.client.callTool({ name: "list_tags", arguments: {} })).structuredContent as {
+    tags: { id: string; name: string }[];
+  }
+).tags.find((t) => t.name === "newsletter")?.id;
 await mkdir(OUT, { recursive: true });
 
 interface Conversation {
   id: string;
-  window: { canSend: boolean };
+  canSend?: boolean;
 }
 const listed = await host.mcp.client.callTool({ name: "list_conversations", arguments: {} });
 const conversations = (listed.structuredContent as { conversations: Conversation[] }).conversations;
-const open = conversations.find((c) => c.window.canSend)?.id;
-const closed = conversations.find((c) => !c.window.canSend)?.id;
+const open = conversations.find((c) => c.canSend)?.id;
+const closed = conversations.find((c) => c.canSend === false)?.id;
 
 const shots: {
   file: string;
@@ -66,6 +71,21 @@ const shots: {
     args: { id: closed },
     theme: "dark",
     ready: ({ view }) => view.getByRole("button", { name: "Send template" }).waitFor(),
+  },
+  {
+    file: "bulk.png",
+    tool: "tag_contacts",
+    args: { tagId: newsletter, tagIds: ["VIP"], dryRun: true },
+    ready: ({ view }) => view.getByRole("button", { name: "Accept", exact: true }).waitFor(),
+  },
+  {
+    file: "bulk-done.png",
+    tool: "tag_contacts",
+    args: { tagId: newsletter, tagIds: ["VIP"], dryRun: true },
+    ready: async ({ view }) => {
+      await view.getByRole("button", { name: "Accept", exact: true }).click();
+      await view.getByRole("button", { name: "Undo", exact: true }).waitFor();
+    },
   },
   {
     file: "import-check.png",

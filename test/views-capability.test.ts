@@ -79,6 +79,8 @@ describe.each(ERAS)("%s era", (era) => {
       ["get_contact", { id: ANNA }],
       ["segment_contacts", { tagIds: ["VIP"] }],
       ["import_contacts", { csv: "name,phone\nAnna,+48123\n", dryRun: true }],
+      ["tag_contacts", { tagId: "tag_01HV8Y9R3Q4J6A7M8N9P0Q2S4", search: "Kowalsk", dryRun: true }],
+      ["manage_job", {}],
     ];
     for (const [name, args] of calls) {
       const without = await rawResult(plain, () => plain.client.callTool({ name, arguments: args }));

@@ -5,8 +5,13 @@
 // tools through the host and change the workspace. Needs Debian's chromium
 // (.ci/run installs it); without it these are skipped, except in CI.
 
+import { mkdtempSync } from "node:fs";
+import { createServer as createHttpServer, request } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { CallToolResult } from "@modelcontextprotocol/client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Config } from "../src/config.js";
 import { type Sandbox, startSandbox } from "../src/sandbox/index.js";
 import { VIEWS } from "../src/views/catalog.js";
@@ -23,6 +28,41 @@ let sandbox: Sandbox;
 let config: Config;
 let host: ViewHost;
 
+/** structuredContent of a call the test makes itself, through the host's own client. */
+async function read<T>(host: ViewHost, name: string, args: Record<string, unknown>): Promise<T> {
+  const result = (await host.mcp.client.callTool({ name, arguments: args })) as CallToolResult;
+  expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+  return result.structuredContent as T;
+}
+
+async function tagId(host: ViewHost, name: string): Promise<string> {
+  const { tags } = await read<{ tags: { id: string; name: string }[] }>(host, "list_tags", {});
+  const tag = tags.find((t) => t.name === name);
+  if (!tag) throw new Error(`no tag ${name}`);
+  return tag.id;
+}
+
+/** The view's page background, as the browser computed it. */
+const BACKGROUND = "getComputedStyle(document.body).backgroundColor";
+
+/**
+ * Waits until the view's page background, as the browser computed it, is `colour`
+ * (read from here: the view's policy forbids the eval a waitForFunction string needs).
+ */
+async function backgroundBecomes(shown: Shown, colour: string | undefined): Promise<void> {
+  while ((await shown.frame().evaluate(BACKGROUND)) !== colour) await new Promise((r) => setTimeout(r, 5));
+}
+
+/** The host switches light → dark → light: the view takes the host's colours each time. */
+async function followsTheme(shown: Shown): Promise<void> {
+  expect(await shown.frame().evaluate(BACKGROUND)).toBe(THEMES.light["--color-background-primary"]);
+  await shown.setTheme("dark");
+  await backgroundBecomes(shown, THEMES.dark["--color-background-primary"]);
+  expect(await shown.view.locator("html").getAttribute("data-theme")).toBe("dark");
+  await shown.setTheme("light");
+  await backgroundBecomes(shown, THEMES.light["--color-background-primary"]);
+}
+
 describe.skipIf(!hasChromium && !process.env.CI)("views in a real host", () => {
   beforeAll(async () => {
     sandbox = await startSandbox();
@@ -33,41 +73,6 @@ describe.skipIf(!hasChromium && !process.env.CI)("views in a real host", () => {
     await host?.close();
     await sandbox?.close();
   });
-
-  /** structuredContent of a call the test makes itself, through the host's own client. */
-  async function read<T>(name: string, args: Record<string, unknown>): Promise<T> {
-    const result = (await host.mcp.client.callTool({ name, arguments: args })) as CallToolResult;
-    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
-    return result.structuredContent as T;
-  }
-
-  async function tagId(name: string): Promise<string> {
-    const { tags } = await read<{ tags: { id: string; name: string }[] }>("list_tags", {});
-    const tag = tags.find((t) => t.name === name);
-    if (!tag) throw new Error(`no tag ${name}`);
-    return tag.id;
-  }
-
-  /** The view's page background, as the browser computed it. */
-  const BACKGROUND = "getComputedStyle(document.body).backgroundColor";
-
-  /**
-   * Waits until the view's page background, as the browser computed it, is `colour`
-   * (read from here: the view's policy forbids the eval a waitForFunction string needs).
-   */
-  async function backgroundBecomes(shown: Shown, colour: string | undefined): Promise<void> {
-    while ((await shown.frame().evaluate(BACKGROUND)) !== colour) await new Promise((r) => setTimeout(r, 5));
-  }
-
-  /** The host switches light → dark → light: the view takes the host's colours each time. */
-  async function followsTheme(shown: Shown): Promise<void> {
-    expect(await shown.frame().evaluate(BACKGROUND)).toBe(THEMES.light["--color-background-primary"]);
-    await shown.setTheme("dark");
-    await backgroundBecomes(shown, THEMES.dark["--color-background-primary"]);
-    expect(await shown.view.locator("html").getAttribute("data-theme")).toBe("dark");
-    await shown.setTheme("light");
-    await backgroundBecomes(shown, THEMES.light["--color-background-primary"]);
-  }
 
   it(
     "contacts: the rows of a list_contacts result with tag chips, field values and the total",
@@ -92,7 +97,7 @@ describe.skipIf(!hasChromium && !process.env.CI)("views in a real host", () => {
   it(
     "contacts: selecting three rows and pressing Tag… sends tag_contacts with those ids, and the contacts are tagged",
     async () => {
-      const newsletter = await tagId("newsletter");
+      const newsletter = await tagId(host, "newsletter");
       const shown = await host.show("list_contacts", { tagIds: ["VIP"] });
       await shown.view.getByText("8 contacts").waitFor();
       const ids = await shown.view
@@ -104,7 +109,7 @@ describe.skipIf(!hasChromium && !process.env.CI)("views in a real host", () => {
       // Those that have the tag already are left as they are, and the view says how many.
       let already = 0;
       for (const id of three)
-        if ((await read<{ tagIds: string[] }>("get_contact", { id })).tagIds.includes(newsletter)) already++;
+        if ((await read<{ tagIds: string[] }>(host, "get_contact", { id })).tagIds.includes(newsletter)) already++;
       const said = `Added tag newsletter to ${3 - already} of 3 selected contacts${already ? `; ${already} had it already` : ""}.`;
       // The model hears which contacts the user picked.
       expect(shown.contexts.at(-1)?.structuredContent).toEqual({ selectedContactIds: three });
@@ -119,7 +124,7 @@ describe.skipIf(!hasChromium && !process.env.CI)("views in a real host", () => {
         { name: "tag_contacts", arguments: { tagId: newsletter, contactIds: three } },
       ]);
       for (const id of three) {
-        const contact = await read<{ tagIds: string[] }>("get_contact", { id });
+        const contact = await read<{ tagIds: string[] }>(host, "get_contact", { id });
         expect(contact.tagIds).toContain(newsletter);
       }
       expect(shown.contexts.at(-1)?.structuredContent).toEqual({
@@ -137,7 +142,7 @@ describe.skipIf(!hasChromium && !process.env.CI)("views in a real host", () => {
   it(
     "contacts: a segment_contacts result's total, then paging and editing the filters",
     async () => {
-      const segment = await read<{ total: number }>("segment_contacts", {});
+      const segment = await read<{ total: number }>(host, "segment_contacts", {});
       const shown = await host.show("segment_contacts", {});
       await shown.view.getByText(`${segment.total} contacts`).waitFor();
       // The segment's own count is used: the table's page is not counted again.
@@ -190,12 +195,13 @@ describe.skipIf(!hasChromium && !process.env.CI)("views in a real host", () => {
     "conversation: messages as a chat with delivery states, the open window, and a reply sent from the box",
     async () => {
       const { conversations } = await read<{ conversations: { id: string; canSend?: boolean }[] }>(
+        host,
         "list_conversations",
         { status: ["open"] },
       );
       const open = conversations.find((c) => c.canSend);
       if (!open) throw new Error("the sandbox has no conversation with an open window");
-      const { messages } = await read<{ messages: { text?: string }[] }>("list_conversation_messages", {
+      const { messages } = await read<{ messages: { text?: string }[] }>(host, "list_conversation_messages", {
         id: open.id,
       });
       const shown = await host.show("get_conversation", { id: open.id });
@@ -217,7 +223,7 @@ describe.skipIf(!hasChromium && !process.env.CI)("views in a real host", () => {
           arguments: { id: open.id, content: { type: "text", text: "Tak, zamówienie czeka na Panią." } },
         },
       ]);
-      const after = await read<{ messages: { text?: string }[] }>("list_conversation_messages", {
+      const after = await read<{ messages: { text?: string }[] }>(host, "list_conversation_messages", {
         id: open.id,
       });
       expect(after.messages[0]?.text).toBe("Tak, zamówienie czeka na Panią.");
@@ -232,12 +238,13 @@ describe.skipIf(!hasChromium && !process.env.CI)("views in a real host", () => {
     "conversation: a closed window offers the inbox's approved templates, and sends one",
     async () => {
       const { conversations } = await read<{ conversations: { id: string; canSend?: boolean }[] }>(
+        host,
         "list_conversations",
         {},
       );
       const closed = conversations.find((c) => c.canSend === false);
       if (!closed) throw new Error("the sandbox has no conversation with a closed window");
-      const { window } = await read<{ window: { reason: string } }>("get_conversation", { id: closed.id });
+      const { window } = await read<{ window: { reason: string } }>(host, "get_conversation", { id: closed.id });
       const shown = await host.show("list_conversation_messages", { id: closed.id });
       await shown.view.getByText(window.reason).waitFor();
       expect(await shown.view.getByLabel("Reply").count()).toBe(0);
@@ -420,6 +427,269 @@ describe.skipIf(!hasChromium && !process.env.CI)("views through a 2026-era host"
       // The table was read again: Anna no longer matches the VIP filter.
       await shown.view.getByText("7 contacts").waitFor();
       expect(await shown.view.locator(`tr[data-id="${ANNA}"]`).count()).toBe(0);
+      expect(shown.errors).toEqual([]);
+      await shown.close();
+    },
+    TIMEOUT,
+  );
+});
+
+/**
+ * A loopback proxy in front of the sandbox that holds its tag writes while
+ * paused and lets them go one at a time, so a job's progress can be watched.
+ */
+async function holdingProxy(target: string) {
+  const upstream = new URL(target);
+  const held: (() => void)[] = [];
+  let paused = false;
+  const server = createHttpServer(async (req, res) => {
+    const write = req.method !== "GET" && /\/contacts\/[^/]+\/tags\/[^/]+$/.test(req.url ?? "");
+    if (write && paused) await new Promise<void>((resolve) => held.push(resolve));
+    const forward = request(
+      new URL(req.url ?? "/", upstream.origin),
+      { method: req.method, headers: { ...req.headers, host: upstream.host } },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    forward.on("error", () => res.writeHead(502).end());
+    req.pipe(forward);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const resume = () => {
+    paused = false;
+    for (const go of held.splice(0)) go();
+  };
+  return {
+    baseUrl: `http://127.0.0.1:${port}${upstream.pathname}`,
+    held: () => held.length,
+    pause: () => {
+      paused = true;
+    },
+    releaseOne: () => held.shift()?.(),
+    resume,
+    close: () => {
+      resume();
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe.skipIf(!hasChromium && !process.env.CI)("the bulk change view", () => {
+  let workspace: Sandbox;
+  let proxy: Awaited<ReturnType<typeof holdingProxy>>;
+  let bulk: ViewHost;
+  beforeAll(async () => {
+    workspace = await startSandbox();
+    proxy = await holdingProxy(workspace.baseUrl);
+    // Every bulk change asks first (a token: this host's client has no forms), a job answers with its id at once,
+    // and the journal is on, for undo.
+    bulk = await ViewHost.start(
+      "2025-11-25",
+      testConfig({
+        baseUrl: proxy.baseUrl,
+        apiKey: workspace.apiKey,
+        confirm: { mode: "always", bulkThreshold: 25 },
+        jobWaitMs: 0,
+        journal: join(mkdtempSync(join(tmpdir(), "flownally-views-")), "journal.jsonl"),
+      }),
+    );
+  }, TIMEOUT);
+  afterEach(() => proxy.resume());
+  afterAll(async () => {
+    await bulk?.close();
+    await proxy?.close();
+    await workspace?.close();
+  });
+
+  /** The ids of the contacts that have the tag, sorted: a real read through the app-only table page. */
+  async function members(tag: string): Promise<string[]> {
+    const page = await read<{ contacts: { id: string }[] }>(bulk, "view_contacts", { tagIds: [tag], pageSize: 100 });
+    return page.contacts.map((c) => c.id).sort();
+  }
+
+  interface Plan {
+    matched: number;
+    alreadyTagged: number;
+    wouldChange: number;
+    sample: { id: string; name: string }[];
+  }
+
+  /** What tagging the VIP contacts with `tag` would change, as its dry run says. */
+  const dryRun = (tag: string) => read<Plan>(bulk, "tag_contacts", { tagId: tag, tagIds: ["VIP"], dryRun: true });
+
+  /** Waits for the job's heading (Applying…, Done), then gives its counts line. */
+  async function jobShows(shown: Shown, heading: RegExp): Promise<string> {
+    await shown.view.getByRole("heading", { name: heading }).waitFor();
+    return (await shown.view.getByLabel("Counts").textContent()) ?? "";
+  }
+
+  it(
+    "a dryRun result renders the preview: the tag, add, the count and a sample by name, with Accept and Decline",
+    async () => {
+      const newsletter = await tagId(bulk, "newsletter");
+      const plan = await dryRun(newsletter);
+      expect(plan.wouldChange).toBeGreaterThan(0);
+      const shown = await bulk.show("tag_contacts", { tagId: newsletter, tagIds: ["VIP"], dryRun: true });
+      await shown.view.getByText(`Adding tag newsletter to ${plan.wouldChange} contacts`, { exact: true }).waitFor();
+      expect(await shown.view.locator(".stat").allTextContents()).toEqual([
+        `${plan.wouldChange}will change`,
+        `${plan.matched}match`,
+        `${plan.alreadyTagged}have it already`,
+      ]);
+      expect(await shown.view.locator("table.sample tbody td:first-child").allTextContents()).toEqual(
+        plan.sample.map((c) => c.name),
+      );
+      await shown.view.getByRole("button", { name: "Accept", exact: true }).waitFor();
+      await shown.view.getByRole("button", { name: "Decline", exact: true }).waitFor();
+      // A dry run's result holds all the preview shows: the view asked nothing of the server.
+      expect(shown.calls).toEqual([]);
+      await followsTheme(shown);
+      expect(shown.errors).toEqual([]);
+      await shown.close();
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "Accept applies the change under the server's confirmation, shows the job's progress, then its result",
+    async () => {
+      const wholesale = await tagId(bulk, "wholesale");
+      const [vip, before, plan] = await Promise.all([members(VIP), members(wholesale), dryRun(wholesale)]);
+      const args = { tagId: wholesale, tagIds: ["VIP"] };
+      const shown = await bulk.show("tag_contacts", { ...args, dryRun: true });
+      proxy.pause();
+      await shown.view.getByRole("button", { name: "Accept", exact: true }).click();
+      // The server asks first: the view shows its question and sends nothing more until the user accepts it.
+      await shown.view
+        .getByText(`Flownally asks for your yes: Add tag wholesale to contacts — ${plan.wouldChange} contacts`)
+        .waitFor();
+      expect(shown.calls).toEqual([{ name: "tag_contacts", arguments: args }]);
+      expect(await members(wholesale)).toEqual(before);
+
+      await shown.view.getByRole("button", { name: "Accept", exact: true }).click();
+      expect(await jobShows(shown, /^Applying…/)).toBe(
+        `0 of ${plan.wouldChange} · 0 applied · ${plan.alreadyTagged} unchanged · 0 failed`,
+      );
+      const confirmed = shown.calls[1];
+      expect(confirmed?.arguments).toEqual({ ...args, confirm: expect.stringMatching(/^cf_/) });
+      await until(() => proxy.held() > 0);
+      proxy.releaseOne();
+      await shown.view.getByText(`1 of ${plan.wouldChange} · 1 applied`).waitFor();
+      proxy.resume();
+      const n = plan.wouldChange;
+      expect(await jobShows(shown, /^Done/)).toBe(
+        `${n} of ${n} · ${n} applied · ${plan.alreadyTagged} unchanged · 0 failed`,
+      );
+
+      // The workspace changed: every VIP contact has the tag now, and no other contact got it.
+      expect(await members(wholesale)).toEqual([...new Set([...before, ...vip])].sort());
+      const jobId = shown.calls.at(-1)?.arguments.jobId;
+      expect(shown.calls.slice(2).every((c) => c.name === "view_bulk" && c.arguments.jobId === jobId)).toBe(true);
+      await until(() => shown.contexts.length > 0);
+      expect(shown.contexts.at(-1)?.structuredContent).toEqual({
+        tool: "tag_contacts",
+        jobId,
+        status: "done",
+        applied: n,
+        unchanged: plan.alreadyTagged,
+        failed: 0,
+      });
+      await shown.view.getByRole("button", { name: "Undo", exact: true }).waitFor();
+      expect(shown.errors).toEqual([]);
+      await shown.close();
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "Decline, on a call that needed the user's yes, changes nothing and tells the model",
+    async () => {
+      const complaint = await tagId(bulk, "complaint");
+      const [before, plan] = await Promise.all([members(complaint), dryRun(complaint)]);
+      // The model's own call: the server answers with its question and a token, not a change.
+      const shown = await bulk.show("tag_contacts", { tagId: complaint, tagIds: ["VIP"] });
+      await shown.view.getByText(/^Flownally asks for your yes: Add tag complaint to contacts/).waitFor();
+      // What it will change, read as a dry run: the count and the sample by name.
+      await shown.view.getByText(`${plan.wouldChange}will change`).waitFor();
+      expect(await shown.view.locator("table.sample tbody td:first-child").allTextContents()).toEqual(
+        plan.sample.map((c) => c.name),
+      );
+      await shown.view.getByRole("button", { name: "Decline", exact: true }).click();
+      await shown.view.getByText("Declined: nothing was changed.").waitFor();
+      expect(shown.calls).toEqual([
+        { name: "tag_contacts", arguments: { tagId: complaint, tagIds: ["VIP"], dryRun: true } },
+      ]);
+      expect(await members(complaint)).toEqual(before);
+      await until(() => shown.contexts.length > 0);
+      expect(shown.contexts.at(-1)).toEqual({
+        content: [
+          {
+            type: "text",
+            text: `In the bulk change view the user declined adding tag complaint to ${plan.wouldChange} contacts: nothing was changed.`,
+          },
+        ],
+        structuredContent: { tool: "tag_contacts", declined: true },
+      });
+      expect(await shown.view.getByRole("button", { name: "Accept", exact: true }).count()).toBe(0);
+      expect(shown.errors).toEqual([]);
+      await shown.close();
+    },
+    TIMEOUT,
+  );
+
+  it(
+    "Undo, on a manage_job result, reverts exactly the contacts the job changed, under the server's confirmation",
+    async () => {
+      const orderReady = await tagId(bulk, "order_ready");
+      const [vip, before] = await Promise.all([members(VIP), members(orderReady)]);
+      const changed = vip.filter((id) => !before.includes(id));
+      expect(changed.length).toBeGreaterThan(0);
+      expect(vip.length).toBeGreaterThan(changed.length);
+      // A job the model ran: asked, then confirmed with the server's token.
+      const args = { tagId: orderReady, tagIds: ["VIP"] };
+      const asked = (await bulk.mcp.client.callTool({ name: "tag_contacts", arguments: args })) as CallToolResult;
+      const token = /"confirm": "(cf_[\w-]+)"/.exec(
+        asked.content.map((c) => (c.type === "text" ? c.text : "")).join(""),
+      )?.[1];
+      const { job } = await read<{ job: string }>(bulk, "tag_contacts", { ...args, confirm: token });
+      // Asked as a client would, a turn at a time (a job in this process answers without waiting on anything).
+      let status = "running";
+      while (status === "running") {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        status = (await read<{ status: string }>(bulk, "manage_job", { jobId: job })).status;
+      }
+      expect(await members(orderReady)).toEqual([...new Set([...before, ...vip])].sort());
+
+      const shown = await bulk.show("manage_job", { jobId: job });
+      await jobShows(shown, /^Done/);
+      await shown.view.getByRole("button", { name: "Undo", exact: true }).click();
+      await shown.view
+        .getByText(
+          `Flownally asks for your yes: Undo ${job}: remove tag order_ready from contacts — ${changed.length} contacts`,
+          { exact: false },
+        )
+        .waitFor();
+      expect(shown.calls.at(-1)).toEqual({ name: "manage_job", arguments: { jobId: job, action: "undo" } });
+      expect(await members(orderReady)).toEqual([...new Set([...before, ...vip])].sort());
+
+      await shown.view.getByRole("button", { name: "Accept undo", exact: true }).click();
+      await shown.view.getByText(`Undo of ${job}`).waitFor();
+      const n = changed.length;
+      expect(await jobShows(shown, /^Done/)).toBe(`${n} of ${n} · ${n} applied · 0 unchanged · 0 failed`);
+      expect(shown.calls.find((c) => c.arguments.confirm !== undefined)).toEqual({
+        name: "manage_job",
+        arguments: { jobId: job, action: "undo", confirm: expect.stringMatching(/^cf_/) },
+      });
+      // Exactly those: the contacts the job tagged lost the tag again; those that had it before keep it.
+      expect(await members(orderReady)).toEqual(before);
+      await until(() => shown.contexts.length > 0);
+      expect(shown.contexts.at(-1)?.content).toEqual([
+        expect.objectContaining({ text: expect.stringContaining(`the user undid ${job}: undo job job_`) }),
+      ]);
       expect(shown.errors).toEqual([]);
       await shown.close();
     },

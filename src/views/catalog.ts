@@ -1,7 +1,7 @@
 // The views: each a ui:// resource (text/html;profile=mcp-app), linked from
 // the tools whose results it shows, with the app-only tools it reads from.
 
-export type ViewId = "contacts" | "contact" | "conversation" | "import";
+export type ViewId = "contacts" | "contact" | "conversation" | "import" | "bulk";
 
 export interface View {
   id: ViewId;
@@ -46,6 +46,15 @@ export const VIEWS: readonly View[] = [
     description: "A CSV import: column mapping, row errors by row and column, then progress and counts.",
     tools: ["import_contacts", "get_import_status"],
     appTools: ["view_import"],
+  },
+  {
+    id: "bulk",
+    uri: "ui://flownally/bulk.html",
+    title: "Bulk change",
+    description:
+      "A bulk tag change: what it will change, accept or decline, the job's live progress, its result, and undo.",
+    tools: ["tag_contacts", "manage_job"],
+    appTools: ["view_bulk"],
   },
 ];
 

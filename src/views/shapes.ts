@@ -121,3 +121,39 @@ export interface ImportView {
   fields: FieldDef[];
   import?: ImportState;
 }
+
+export interface JobFailure {
+  contactId: string;
+  /** The contact's name, or its id when it has none (or cannot be read). */
+  name: string;
+  error: string;
+}
+
+/** A bulk job as manage_job reports it, with the failing contacts named. */
+export interface JobState {
+  id: string;
+  /** The tool that started it: tag_contacts, or manage_job for an undo. */
+  tool: string;
+  tag?: Named;
+  action?: "add" | "remove";
+  /** running, done, cancelled, stopped or interrupted. */
+  status: string;
+  reason?: string;
+  total: number;
+  done: number;
+  applied: number;
+  unchanged: number;
+  failed: number;
+  /** The first failures (manage_job lists up to 50), while this process has the job. */
+  failures: JobFailure[];
+  undoOf?: string;
+  undoneBy?: string;
+}
+
+/** view_bulk: a job's state, and the names of given contacts (a preview's sample). */
+export interface BulkView {
+  job?: JobState;
+  contacts: Named[];
+  /** Whether this server serves manage_job, which the view's Undo and Cancel call. */
+  canManage: boolean;
+}

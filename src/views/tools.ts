@@ -13,12 +13,14 @@ import { walkSegment } from "../tools/workflows/segment.js";
 import { fieldKey } from "../workspace/names.js";
 import { type Definition, workspaceFor } from "../workspace/workspace.js";
 import type {
+  BulkView,
   ContactCard,
   ContactRow,
   ContactsPage,
   FieldDef,
   Identity,
   ImportView,
+  JobState,
   Named,
   ReplyWindow,
   RowError,
@@ -29,6 +31,8 @@ import type {
 } from "./shapes.js";
 
 const TIMELINE = 50;
+/** Contacts view_bulk names at most: a preview's sample, a job's first failures. */
+const NAMED = 20;
 const THREAD = 50;
 
 const listContacts = contactTools.find((t) => t.name === "list_contacts");
@@ -190,7 +194,46 @@ export const viewImport = defineTool({
   },
 });
 
-export const appTools: readonly Tool[] = [viewContacts, viewContact, viewConversation, viewImport];
+export const viewBulk = defineTool({
+  name: "view_bulk",
+  toolset: "workflows",
+  title: "Bulk change",
+  description:
+    "The bulk change view's data: a job's progress and outcome with failing contacts named, and contact names.",
+  scopes: ["contact:read"],
+  input: {
+    jobId: z.string().min(1).optional().describe("From tag_contacts or manage_job"),
+    contactIds: z.array(contactId).max(NAMED).optional().describe("Contacts to name (a preview's sample)"),
+  },
+  hints: READ,
+  run: async (args, ctx) => {
+    const [job, contacts] = await Promise.all([
+      args.jobId === undefined ? undefined : ctx.jobs.status(args.jobId),
+      namesOf(args.contactIds ?? [], ctx),
+    ]);
+    const state = job && jobStateShape.parse(job);
+    const named = state
+      ? await namesOf(
+          state.failures.slice(0, NAMED).map((f) => f.contactId),
+          ctx,
+        )
+      : [];
+    const names = byId(named);
+    const data: BulkView = {
+      ...(state && {
+        job: {
+          ...state,
+          failures: state.failures.map((f) => ({ ...f, name: names.get(f.contactId) ?? f.contactId })),
+        } satisfies JobState,
+      }),
+      contacts,
+      canManage: ctx.profile.serves("manage_job"),
+    };
+    return { data };
+  },
+});
+
+export const appTools: readonly Tool[] = [viewContacts, viewContact, viewConversation, viewImport, viewBulk];
 
 // ---- Reading answers ----
 
@@ -230,6 +273,36 @@ const rowErrorShape = z.looseObject({
   column: z.string().optional().catch(undefined),
   message: z.string().catch(""),
 });
+
+/** What manage_job's status gives (src/jobs), as the bulk view reads it. */
+const jobStateShape = z
+  .object({
+    job: z.string(),
+    tool: z.string().catch(""),
+    tag: z.object({ id: z.string(), name: z.string() }).optional().catch(undefined),
+    action: z.enum(["add", "remove"]).optional().catch(undefined),
+    status: z.string().catch("running"),
+    reason: z.string().optional().catch(undefined),
+    total: z.number().catch(0),
+    done: z.number().optional().catch(undefined),
+    applied: z.number().catch(0),
+    unchanged: z.number().catch(0),
+    failed: z.number().catch(0),
+    failures: z.array(z.object({ contactId: z.string(), error: z.string().catch("") })).catch([]),
+    undoOf: z.string().optional().catch(undefined),
+    undoneBy: z.string().optional().catch(undefined),
+  })
+  .transform(({ job, done, tag, action, reason, undoOf, undoneBy, ...rest }) => ({
+    id: job,
+    ...rest,
+    ...(tag && { tag }),
+    ...(action && { action }),
+    ...(reason !== undefined && { reason }),
+    ...(undoOf && { undoOf }),
+    ...(undoneBy && { undoneBy }),
+    // The journal's account of an ended job has no done: all of it was gone through.
+    done: done ?? (rest.status === "running" ? rest.applied + rest.failed : rest.total),
+  }));
 
 const templateShape = z.looseObject({
   name: z.string(),
@@ -331,6 +404,19 @@ async function countSegment(args: Readonly<Record<string, unknown>>, ctx: ToolCo
   let total = 0;
   for await (const _ of walkSegment(args, ctx)) total += 1;
   return total;
+}
+
+/** The names of `ids` (the id where a contact has none, or cannot be read), in their order. */
+async function namesOf(ids: readonly string[], ctx: ToolContext): Promise<Named[]> {
+  return Promise.all(
+    ids.map(async (id) => {
+      const read = await ctx.client.request({ method: "GET", path: apiPath`/contacts/${id}`, signal: ctx.signal }).then(
+        ({ data }) => contactShape.safeParse(data),
+        () => undefined,
+      );
+      return { id, name: (read?.success && read.data.name) || id };
+    }),
+  );
 }
 
 async function contactSummary(id: string, ctx: ToolContext): Promise<Thread["contact"]> {

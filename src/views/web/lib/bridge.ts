@@ -89,6 +89,11 @@ export class Bridge {
     await this.request("ui/update-model-context", params);
   }
 
+  /** Whether the host lets the view call the server's tools (its serverTools capability). */
+  get callsTools(): boolean {
+    return this.capabilities.serverTools !== undefined;
+  }
+
   /** Whether the host can show the view in `mode`. */
   offers(mode: McpUiDisplayMode): boolean {
     return this.host.availableDisplayModes?.includes(mode) ?? false;
