@@ -43,7 +43,7 @@ const verdict = (ok: boolean, goal: string): string => `${ok ? "ok" : "MISSED"} 
 
 const started = Date.now();
 const cold = await coldStartBench(Number(process.env.BENCH_COLD_RUNS ?? 20));
-const latency = await latencyBench(Number(process.env.BENCH_CALLS ?? 500));
+const latency = await latencyBench(Number(process.env.BENCH_CALLS ?? 1000));
 const tokens = tokensBench();
 const results_ = await resultsBench();
 const bulk = { tagBench: await tagBench(), csvBench: await csvBench(), csvLargeBench: await csvLargeBench() };
