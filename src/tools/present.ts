@@ -11,7 +11,7 @@
 
 import * as z from "zod";
 import { apiPath } from "../client/path.js";
-import { phoneOf } from "../client/shapes.js";
+import { isRecord, phoneOf } from "../client/shapes.js";
 import { fieldByKey } from "../workspace/names.js";
 import type { Definition, DefinitionKind, Workspace } from "../workspace/workspace.js";
 import type { ToolContext } from "./types.js";
@@ -140,7 +140,7 @@ function mentions(value: unknown, ids: { key: string; named?: string }): boolean
 }
 
 /** Name and phone of each contact, one GET each, concurrently within the client's limits. */
-async function lookUpContacts(ids: readonly string[], ctx: ToolContext): Promise<Map<string, Person>> {
+export async function lookUpContacts(ids: readonly string[], ctx: ToolContext): Promise<Map<string, Person>> {
   const unique = [...new Set(ids)];
   const found = await Promise.all(
     unique.map((id) =>
@@ -158,10 +158,6 @@ function person(contact: Rec): Person {
 }
 
 // ---- helpers
-
-function isRecord(value: unknown): value is Rec {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 

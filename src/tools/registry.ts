@@ -14,6 +14,7 @@ import {
 } from "@modelcontextprotocol/server";
 import * as z from "zod";
 import type { FlownallyClient } from "../client/http.js";
+import { isRecord } from "../client/shapes.js";
 import { type ConfirmSettings, DEFAULT_CONFIRM } from "../config.js";
 import { FileRoots } from "../files/roots.js";
 import { Jobs } from "../jobs/index.js";
@@ -238,10 +239,6 @@ export async function callTool(
     call?.failed(text);
     return failure(text);
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 export function failure(text: string): CallToolResult {

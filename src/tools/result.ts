@@ -5,6 +5,7 @@
 // Codex: structuredContent; others: the text), so neither may say more or less.
 
 import type { CallToolResult } from "@modelcontextprotocol/server";
+import { isRecord } from "../client/shapes.js";
 import type { Tool, ToolOutput } from "./types.js";
 
 /** About four characters a token for JSON text. */
@@ -136,8 +137,4 @@ function shorten(value: unknown, limit: number): unknown {
   const entries = Object.entries(value);
   // Ids and names come first in every answer; keep at least as many entries as a list keeps items.
   return Object.fromEntries(entries.slice(0, Math.max(keep, 8)).map(([k, v]) => [k, shorten(v, limit)]));
-}
-
-function isRecord(value: unknown): value is Rec {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -7,6 +7,7 @@ import { apiPath } from "../client/path.js";
 import { type Contact, contactShape, importStatusShape, readPage } from "../client/shapes.js";
 import { contactFilters, contactTools } from "../tools/contacts/index.js";
 import { contactId, conversationId, pageToken } from "../tools/params.js";
+import { lookUpContacts } from "../tools/present.js";
 import { buildRequest } from "../tools/request.js";
 import { defineTool, READ, type Tool, type ToolContext } from "../tools/types.js";
 import { walkSegment } from "../tools/workflows/segment.js";
@@ -408,15 +409,8 @@ async function countSegment(args: Readonly<Record<string, unknown>>, ctx: ToolCo
 
 /** The names of `ids` (the id where a contact has none, or cannot be read), in their order. */
 async function namesOf(ids: readonly string[], ctx: ToolContext): Promise<Named[]> {
-  return Promise.all(
-    ids.map(async (id) => {
-      const read = await ctx.client.request({ method: "GET", path: apiPath`/contacts/${id}`, signal: ctx.signal }).then(
-        ({ data }) => contactShape.safeParse(data),
-        () => undefined,
-      );
-      return { id, name: (read?.success && read.data.name) || id };
-    }),
-  );
+  const people = await lookUpContacts(ids, ctx);
+  return ids.map((id) => ({ id, name: people.get(id)?.name ?? id }));
 }
 
 async function contactSummary(id: string, ctx: ToolContext): Promise<Thread["contact"]> {
