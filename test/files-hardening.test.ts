@@ -8,6 +8,7 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import {
   appendFileSync,
   chmodSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -20,7 +21,7 @@ import {
 } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -308,10 +309,15 @@ describe("unreadable for the server's user (EACCES), through the built binary", 
       chmodSync(join(dir, "locked.csv"), 0o000);
       writeFileSync(join(dir, "open.csv"), INSIDE_CSV);
       chmodSync(join(dir, "open.csv"), 0o644);
+      // The build runs from a copy in the test's own folder: the checkout may sit where only its owner may enter
+      // (a mktemp -d folder is 0700), and nobody must still be able to start it.
+      cpSync(dirname(BIN), join(dir, "dist"), { recursive: true });
+      writeFileSync(join(dir, "package.json"), '{"type":"module"}\n');
+      const bin = join(dir, "dist", "cli.js");
       const [command, args] =
         asRoot && setpriv
-          ? [setpriv, ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, BIN]]
-          : [process.execPath, [BIN]];
+          ? [setpriv, ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, bin]]
+          : [process.execPath, [bin]];
       const server = await startBinary(command, args, { cwd: dir, env: { FLOWNALLY_FILE_ROOTS: dir } });
       try {
         const denied = await server.call("import_contacts", { filePath: join(dir, "locked.csv"), dryRun: true });
