@@ -163,6 +163,20 @@ function parseJsonQueryObject(key: string, text: string): Record<string, string>
   return result;
 }
 
+/** Lower-case ASCII words of a name: "Łódź store" → ["lodz", "store"]. */
+export function asciiWords(text: string): string[] {
+  return (
+    text
+      .normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "")
+      // Ł and ł do not decompose. Escaped: one character above U+00FF doubles the size of the bundle's source in memory.
+      .replace(/\u0142/gi, "l")
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter((word) => word !== "")
+  );
+}
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -5,6 +5,7 @@
 // PRNG and fixed timestamps, never the wall clock, so every run sees the same data.
 
 import { createContact } from "./contact-model.js";
+import { asciiWords } from "./framework.js";
 import { createField } from "./routes/custom-fields.js";
 import { addEvent, createEventType } from "./routes/events.js";
 import { createTag } from "./routes/tags.js";
@@ -218,13 +219,7 @@ function seedEvents(store: Store, contacts: Contact[], at: (days: number, minute
 }
 
 function ascii(text: string): string {
-  return text
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .replace(/ł/g, "l")
-    .replace(/Ł/g, "L")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, ".");
+  return asciiWords(text).join(".");
 }
 
 /** Small, well-known seeded PRNG; returns floats in [0, 1). */

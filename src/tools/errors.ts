@@ -132,7 +132,7 @@ function describeStatus(
 // tool for that operation, or leave the pointer out where none is served.
 function namingTools(text: string, profile: Profile): string {
   return text.replace(
-    /(\s*[;,]?\s*(?:list them with|see|from|with))?\s+(GET|POST|PUT|PATCH|DELETE) (\/[\w{}\-./…]*[\w}])/g,
+    /(\s*[;,]?\s*(?:list them with|see|from|with))?\s+(GET|POST|PUT|PATCH|DELETE) (\/[\w{}\-./\u2026]*[\w}])/g,
     (whole, lead: string | undefined, method: string, path: string) => {
       const tool = profile.operation(method, path);
       if (tool) return whole.replace(`${method} ${path}`, tool);

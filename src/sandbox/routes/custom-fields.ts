@@ -4,6 +4,7 @@
 
 import {
   ALL_ROLES,
+  asciiWords,
   bodyObject,
   conflict,
   type FieldViolation,
@@ -126,7 +127,7 @@ export function fieldKey(id: string): string {
  * reference), with a numeric suffix (`cf_region_2`) when that id, or the key it derives, is taken.
  */
 function newFieldId(store: Store, name: string): string {
-  const base = `cf_${nameWords(name).join("_") || "field"}`;
+  const base = `cf_${asciiWords(name).join("_") || "field"}`;
   const taken = [...store.contactFields.values(), ...store.propertyFields.values()];
   for (let n = 1; ; n += 1) {
     const id = n === 1 ? base : `${base}_${n}`;
@@ -184,15 +185,4 @@ function assertNameFree(fields: ReadonlyMap<string, CustomFieldDefinition>, name
       );
     }
   }
-}
-
-/** Lower-case ASCII words of a name: "Łódź store" → ["lodz", "store"]. */
-function nameWords(name: string): string[] {
-  return name
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/ł/g, "l")
-    .split(/[^a-z0-9]+/)
-    .filter((w) => w !== "");
 }
