@@ -40,10 +40,9 @@ export function written(output: Output): Output {
   return { ...output, concise: false, detailed: false };
 }
 
-/** What a presentation knows besides the answer: the form asked for, the call's arguments, and names. */
+/** What a presentation knows besides the answer: the form asked for, and names. */
 export interface View {
   detail: boolean;
-  args: Readonly<Record<string, unknown>>;
   names: Names;
 }
 

@@ -230,7 +230,7 @@ export async function callTool(
     const { data } = output;
     const show =
       tool.output && options.present && isRecord(data)
-        ? await options.present(tool.output, data, { detail: detail === true, args }, served)
+        ? await options.present(tool.output, data, { detail: detail === true }, served)
         : undefined;
     return successResult(tool, args, output, options.maxResultTokens, show);
   } catch (err) {
