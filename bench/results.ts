@@ -52,7 +52,8 @@ export async function resultsBench(): Promise<Record<string, ResultTokens>> {
       const result = await mcp.call(tool, args);
       const text = result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
       const structured = result.structuredContent ?? {};
-      const list = key ? structured[key] : undefined;
+      // The page's items as the API gave them (a concise list_events groups them by type).
+      const list = key ? before[key] : undefined;
       out[label] = {
         items: Array.isArray(list) ? list.length : 1,
         beforeText: tokens(clean(before)),

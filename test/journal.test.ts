@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Ajv } from "ajv";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { journalAt } from "../src/journal/journal.js";
 import { type Sandbox, startSandbox } from "../src/sandbox/index.js";
@@ -217,6 +218,28 @@ describe("undo", () => {
     const redone = dataOf(await conn.call("manage_job", { jobId: dataOf(undone).job, action: "undo" }));
     expect(redone).toMatchObject({ action: "add", applied: 20 });
     expect(taggedWith(tag)).toHaveLength(PEOPLE);
+  });
+
+  it("answers status, cancel, undo and the recent jobs in the shape of its outputSchema", async () => {
+    const { tools } = await conn.client.listTools();
+    const schema = tools.find((t) => t.name === "manage_job")?.outputSchema;
+    expect(schema).toMatchObject({ properties: { job: { type: "string" }, recent: { type: "array" } } });
+    const validate = new Ajv({ strict: false }).compile(schema ?? {});
+    const job = async (args: Record<string, unknown>) => {
+      const res = await conn.call("manage_job", args);
+      expect(res.isError, textOf(res)).toBeFalsy();
+      expect(validate(res.structuredContent), JSON.stringify(validate.errors)).toBe(true);
+      return dataOf(res);
+    };
+    const tag = await newTag("undo-shapes");
+    const tagged = dataOf(await conn.call("tag_contacts", { tagId: tag, contactIds: people.slice(0, 3) }));
+    expect(await job({ jobId: tagged.job })).toMatchObject({ job: tagged.job, status: "done" });
+    expect(await job({ jobId: tagged.job, action: "cancel" })).toMatchObject({ job: tagged.job, status: "done" });
+    expect(await job({ jobId: tagged.job, action: "undo" })).toMatchObject({
+      job: expect.any(String),
+      action: "remove",
+    });
+    expect((await job({})).recent).toEqual(expect.arrayContaining([expect.objectContaining({ id: tagged.job })]));
   });
 
   it("reverses a removal by tagging again, for a list of ids whose state it read first", async () => {

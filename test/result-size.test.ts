@@ -68,6 +68,30 @@ describe("result size", () => {
     expect(text).not.toContain("tok_next");
   });
 
+  it("cuts a page its presentation groups by the API's items: the count and pageSize say events, not groups", async () => {
+    // Two types taking turns: grouped by type, the shown events are the page's leading ones, not whole groups.
+    const events = Array.from({ length: 100 }, (_, i) => ({
+      id: `evt_${i}`,
+      contactId: `con_${i}`,
+      eventTypeName: i % 2 ? "order.paid" : "signup",
+      payload: { orderId: `order-${i}`, note: "a fairly long note to fill the page ".repeat(2) },
+      createdAt: "2026-10-31T16:57:00.000Z",
+    }));
+    api.respond((_req, res) => json(res, 200, { events, nextPageToken: "tok_next" }));
+    const result = await mcp.call("list_events", { pageSize: 100 });
+    const text = textOf(result);
+    expect(text.length).toBeLessThanOrEqual(MAX_TOKENS * CHARS_PER_TOKEN);
+    const body = JSON.parse(text) as { events: { events: { contactId: string }[] }[]; truncated: string };
+    expect(body).toEqual(result.structuredContent);
+    const shown = body.events.flatMap((group) => group.events.map((e) => e.contactId));
+    expect(shown.length).toBeGreaterThan(2);
+    expect(shown.length).toBeLessThan(100);
+    expect(new Set(shown)).toEqual(new Set(events.slice(0, shown.length).map((e) => e.contactId)));
+    expect(body.truncated).toContain(`${shown.length} of 100 events shown`);
+    expect(body.truncated).toContain(`call again with pageSize ${shown.length},`);
+    expect(text).not.toContain("tok_next");
+  });
+
   it("keeps the shape of a result without a page to cut, ids whole, and says it was cut", async () => {
     api.respond((_req, res) => json(res, 200, { id: "con_1", name: "Anna", notes: "x".repeat(20_000) }));
     const result = await mcp.call("get_contact", { id: "con_1" });

@@ -35,9 +35,11 @@ function baseListing(tool: Listable): ListedTool {
       title: tool.title,
       description: tool.description,
       inputSchema: { ...slim(inputSchema), type: "object", ...(Object.keys(tool.input).length === 0 && CLOSED) },
-      // A read's only: a write answers with the item its get tool describes, and every schema listed
-      // costs Gemini tokens on every turn (mcpToTool sends it as responseJsonSchema).
-      ...(tool.output && tool.hints.readOnlyHint && { outputSchema: outputSchema(tool.output.schema) }),
+      // A read's, and a write's that no get tool describes (manage_job): another write answers with the
+      // item its get tool describes, and every schema listed costs Gemini tokens on every turn (mcpToTool
+      // sends it as responseJsonSchema).
+      ...(tool.output &&
+        (tool.hints.readOnlyHint || tool.output.listed) && { outputSchema: outputSchema(tool.output.schema) }),
       annotations: listedHints(tool.hints),
     };
     schemaCache.set(tool, listed);

@@ -31,6 +31,8 @@ export interface Output {
   /** The contacts whose name and phone it shows beside their ids, looked up once per page. */
   contacts?: (data: Rec) => readonly string[];
   present?: (data: Rec, view: View) => Rec;
+  /** Its schema is listed though the tool writes: no get tool describes this answer. */
+  listed?: boolean;
 }
 
 /** The same presentation for a write's answer: concise, without a `detail` argument. */
@@ -38,10 +40,9 @@ export function written(output: Output): Output {
   return { ...output, concise: false, detailed: false };
 }
 
-/** What a presentation knows besides the answer: the form asked for, the call's arguments, and names. */
+/** What a presentation knows besides the answer: the form asked for, and names. */
 export interface View {
   detail: boolean;
-  args: Readonly<Record<string, unknown>>;
   names: Names;
 }
 
@@ -88,14 +89,16 @@ export class Names {
 const plain = (s: string): string => s.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
 
 /**
- * Presents an answer for `output` as `detail` asks, after looking up the names
- * it shows: the cached definitions (listed at most once per cache lifetime) and
+ * Looks up the names an answer for `output` shows, then gives how to present
+ * it (or any part of it, such as a page cut to fit the size cap) as `detail`
+ * asks: the cached definitions (listed at most once per cache lifetime) and
  * the page's contacts, all at once. A lookup that fails (no scope, API down)
  * leaves those ids without names; the answer is never lost for a name.
  */
 export function presenter(workspace: Workspace) {
-  return async (output: Output, data: Rec, view: Omit<View, "names">, ctx: ToolContext): Promise<Rec> => {
-    if (!output.present) return data;
+  return async (output: Output, data: Rec, view: Omit<View, "names">, ctx: ToolContext): Promise<Presentation> => {
+    const { present } = output;
+    if (!present) return (part) => part;
     // Only the definitions this answer names: an answer without tag ids, field values, inbox or
     // event-type ids (or with the API's own names beside them) costs no listing.
     const kinds = (output.names ?? []).filter((kind) => mentions(data, IDS_OF[kind]));
@@ -118,9 +121,13 @@ export function presenter(workspace: Workspace) {
       Object.fromEntries(kinds.map((kind, i) => [kind, definitions[i]]).filter(([, items]) => items)),
       people,
     );
-    return output.present(data, { ...view, detail: view.detail || output.detailed === true, names });
+    const shown: View = { ...view, detail: view.detail || output.detailed === true, names };
+    return (part) => present(part, shown);
   };
 }
+
+/** An answer, or part of one, as the model reads it. */
+export type Presentation = (data: Rec) => Rec;
 
 /** Where an answer carries a kind's ids, and the attribute that already names them, if the API gives one. */
 const IDS_OF: Readonly<Record<DefinitionKind, { key: string; named?: string }>> = {
@@ -374,18 +381,63 @@ export const oneMessage: Output = {
 
 // ---- events
 
-/** An event: concise (id, contact unless the call named it, type name, payload, time) or the API's with the type's name. */
+/** An event in full: the API's, with the type's name beside its id. */
 function event(e: Rec, view: View): Rec {
-  const eventTypeName = str(e.eventTypeName) ?? view.names.of("eventTypes", e.eventTypeId);
-  if (view.detail) return beside(e, { eventTypeName });
-  // Concise: no event id (get_event has nothing more to say), the contact unless the call named it.
-  return prune({
-    ...(view.args.contactId === undefined && { contactId: e.contactId }),
-    eventTypeName,
-    payload: e.payload,
-    createdAt: when(e.createdAt),
+  return beside(e, { eventTypeName: typeName(e, view) });
+}
+
+const typeName = (e: Rec, view: View): string | undefined =>
+  str(e.eventTypeName) ?? view.names.of("eventTypes", e.eventTypeId);
+
+/** Where a concise event says who and when; a payload key of the same name stays under `payload`. */
+const EVENT_KEYS = ["contactId", "createdAt", "payload"];
+
+/**
+ * A page of events, concisely: grouped by type name (in the order the page
+ * first shows each type), the payload values every event of a group shares
+ * said once as the group's `payload`, and each event as its contact, its time
+ * and the rest of its payload beside them. No event id: only get_event takes
+ * one, and it says nothing `detail: true` does not.
+ */
+function eventGroups(events: readonly Rec[], view: View): Rec[] {
+  const groups = new Map<string, Rec[]>();
+  for (const e of events) {
+    const name = typeName(e, view) ?? str(e.eventTypeId) ?? "";
+    groups.set(name, [...(groups.get(name) ?? []), e]);
+  }
+  return [...groups].map(([eventTypeName, group]) => {
+    const payloads = group.map((e) => (isRecord(e.payload) ? e.payload : {}));
+    const shared = group.length > 1 ? common(payloads) : {};
+    return prune({
+      eventTypeName,
+      payload: shared,
+      events: group.map((e, i) => {
+        const own = Object.entries(payloads[i] ?? {}).filter(([key]) => !(key in shared));
+        return prune({
+          contactId: e.contactId,
+          createdAt: minute(e.createdAt),
+          ...Object.fromEntries(own.filter(([key]) => !EVENT_KEYS.includes(key))),
+          payload: Object.fromEntries(own.filter(([key]) => EVENT_KEYS.includes(key))),
+        });
+      }),
+    });
   });
 }
+
+/** The attributes every record has with the same value. */
+function common(records: readonly Rec[]): Rec {
+  const [first = {}, ...others] = records;
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  return Object.fromEntries(Object.entries(first).filter(([k, v]) => others.every((r) => k in r && same(r[k], v))));
+}
+
+/** A date-time without what says nothing: "2026-10-31T16:57:00.000Z" → "2026-10-31T16:57Z"; other seconds stay. */
+function minute(value: unknown): string | undefined {
+  return typeof value === "string" ? value.replace(/\.0+Z$/, "Z").replace(/(T\d{2}:\d{2}):00Z$/, "$1Z") : undefined;
+}
+
+// How a concise page reads, and how to get what it leaves out.
+const EVENTS_NOTE = "An event's payload: its group's payload and its own values. Event ids: detail: true.";
 
 const eventItem = z.looseObject({
   id: z.string().optional(),
@@ -397,7 +449,11 @@ export const eventPage: Output = {
   schema: z.looseObject({ events: listOf() }),
   concise: true,
   names: ["eventTypes"],
-  present: (data, view) => page(data, "events", (e) => event(e, view)),
+  present: (data, view) => {
+    if (view.detail) return page(data, "events", (e) => event(e, view));
+    const events = eventGroups(items(data, "events"), view);
+    return beside({ ...data, events }, { note: events.length > 0 ? EVENTS_NOTE : undefined });
+  },
 };
 
 /** One contact's timeline is short: it answers in full, with the type names. */
@@ -422,6 +478,12 @@ export const importStatus: Output = {
     failedCount: z.number().optional(),
     errors: z.array(z.unknown()).optional(),
   }),
+};
+
+/** manage_job: a job's id, status and counts, or without a jobId the recent writes and jobs. */
+export const jobStatus: Output = {
+  schema: z.looseObject({ job: z.string(), status: z.string(), recent: listOf() }),
+  listed: true,
 };
 
 export const segment: Output = {

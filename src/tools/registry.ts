@@ -26,7 +26,7 @@ import { askingOf, confirmation, previewOf, Unconfirmed } from "./confirm.js";
 import { listedForMode, takeToken } from "./confirm-modes.js";
 import { describeFailure } from "./errors.js";
 import { listedTool } from "./listed.js";
-import type { Output, View } from "./present.js";
+import type { Output, Presentation, View } from "./present.js";
 import { send } from "./request.js";
 import { successResult } from "./result.js";
 import { precomputedSelection, selectTools, type ToolSelection } from "./selection.js";
@@ -59,7 +59,7 @@ export interface RegistryOptions {
     data: Record<string, unknown>,
     view: Omit<View, "names">,
     ctx: ToolContext,
-  ) => Promise<Record<string, unknown>>;
+  ) => Promise<Presentation>;
   /** Runs bulk changes as jobs; default: jobs of `client`, unjournaled. */
   jobs?: Jobs;
   /** Journals each call that writes (src/journal/calls.ts). */
@@ -228,11 +228,11 @@ export async function callTool(
     // However the job ends (done, stopped, cancelled), what it may have changed is listed again.
     void output.settled?.catch(() => {}).then(() => options.afterSuccess?.(tool, args, output));
     const { data } = output;
-    const presented =
+    const show =
       tool.output && options.present && isRecord(data)
-        ? await options.present(tool.output, data, { detail: detail === true, args }, served)
-        : data;
-    return successResult(tool, args, { ...output, data: presented }, options.maxResultTokens);
+        ? await options.present(tool.output, data, { detail: detail === true }, served)
+        : undefined;
+    return successResult(tool, args, output, options.maxResultTokens, show);
   } catch (err) {
     if (err instanceof Unconfirmed) return err.result;
     const text = describeFailure(err, tool, args, served.profile, ctx.trace);

@@ -34,18 +34,24 @@ export function successResult(
   args: Readonly<Record<string, unknown>>,
   output: ToolOutput,
   maxTokens: number,
+  show?: (data: Rec) => unknown,
 ): CallToolResult {
   const { data } = output;
   if (output.text !== undefined) {
-    return { content: [{ type: "text", text: output.text }], ...structured(clean(data)) };
+    return {
+      content: [{ type: "text", text: output.text }],
+      ...structured(clean(show && isRecord(data) ? show(data) : data)),
+    };
   }
   if (data === undefined || data === null) return { content: [{ type: "text", text: confirmation(tool, args) }] };
   const sizeArg = ["pageSize", "limit"].find((name) => name in tool.input && tool.query?.includes(name));
   const pageToken = typeof args.pageToken === "string" ? args.pageToken : undefined;
-  const value = fitToCap(clean(data), maxTokens * CHARS_PER_TOKEN, {
-    ...(sizeArg && { sizeArg }),
-    ...(pageToken && { pageToken }),
-  });
+  const value = fitToCap(
+    data,
+    maxTokens * CHARS_PER_TOKEN,
+    { ...(sizeArg && { sizeArg }), ...(pageToken && { pageToken }) },
+    show,
+  );
   return { content: [{ type: "text", text: JSON.stringify(value) }], ...structured(value) };
 }
 
@@ -73,21 +79,25 @@ export interface Paging {
 export const TRUNCATED = "truncated";
 
 /**
- * Keeps a cleaned result within `maxChars` of JSON, as one value for both
- * channels. A list is cut to its leading items that fit, without the API's
+ * Keeps a result within `maxChars` of JSON as the model reads it (cleaned, and
+ * presented by `show`), as one value for both channels. A list is cut to its
+ * leading items that fit, counted as the API gave them (a presentation that
+ * groups or merges items still pages right), then presented, without the API's
  * nextPageToken (it continues after the whole page, so it would skip the items
  * cut here), and says how to get the rest without a gap. Anything else too
  * large keeps its shape with long texts and lists shortened, and says so.
  * The notice is the value's `truncated` attribute.
  */
-export function fitToCap(data: unknown, maxChars: number, paging: Paging = {}): unknown {
-  if (JSON.stringify(data).length <= maxChars) return data;
+export function fitToCap(data: unknown, maxChars: number, paging: Paging = {}, show?: (data: Rec) => unknown): unknown {
+  const seen = (value: unknown) => clean(show && isRecord(value) ? show(value) : value);
+  const whole = seen(data);
+  if (fits(whole, maxChars)) return whole;
   const record = isRecord(data) ? data : { result: data };
   const budget = maxChars - 500;
   const [key, items] = largestList(record);
-  if (key && items && fits({ ...record, [key]: items.slice(0, 1) }, budget)) {
+  if (key && items && fits(seen({ ...record, [key]: items.slice(0, 1) }), budget)) {
     const { nextPageToken: _skipsTheCut, ...rest } = record;
-    const withItems = (n: number) => ({ ...rest, [key]: items.slice(0, n) });
+    const withItems = (n: number) => seen({ ...rest, [key]: items.slice(0, n) }) as Rec;
     // The most leading items that still fit, by binary search.
     let lo = 1;
     let hi = items.length;
@@ -105,8 +115,9 @@ export function fitToCap(data: unknown, maxChars: number, paging: Paging = {}): 
     };
   }
   const notice = `Cut to stay under the size cap (--max-result-tokens): texts ending in "…" and lists are shortened. Ask for less (one item by id, fewer items), or raise --max-result-tokens.`;
+  const shown = isRecord(whole) ? whole : { result: whole };
   for (let limit = 4096; ; limit = Math.floor(limit / 2)) {
-    const value = { ...(shorten(record, limit) as Rec), [TRUNCATED]: notice };
+    const value = { ...(shorten(shown, limit) as Rec), [TRUNCATED]: notice };
     // Ids are never cut: no text of 64 characters or less is.
     if (limit <= 64 || fits(value, maxChars)) return value;
   }

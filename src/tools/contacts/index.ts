@@ -14,7 +14,7 @@ export const contactFilters = {
   customFields: refKeys("contactFields", "field=value (key, id or name); all must match").optional(),
   tagIds: refList("tags", "Tag ids or names; any matches").optional(),
   channels: z.array(z.enum(CHANNELS)).optional().describe("Identity channels; any matches"),
-  archived: z.boolean().optional().describe("true: archived only, else active only"),
+  archived: z.boolean().optional().describe("true: archived only; else active"),
   createdAfter: rfc3339("Created at or after; a date alone is 00:00 UTC").optional(),
   createdBefore: rfc3339("Created before; same form").optional(),
   orderBy: z.enum(["createdAt", "updatedAt", "name"]).optional().describe("Sort field"),
@@ -24,7 +24,7 @@ export const contactFilterNames = Object.keys(contactFilters) as (keyof typeof c
 
 const customFieldValues = refKeys(
   "contactFields",
-  "field=value (field key, id or name; see flownally://contacts/custom-fields)",
+  "field=value (key, id or name; see flownally://contacts/custom-fields)",
 ).optional();
 
 export const contactTools = [
@@ -65,13 +65,14 @@ export const contactTools = [
     toolset: "contacts",
     title: "Count contacts",
     description: [
-      "Count all active (or archived) contacts.",
-      point("segment_contacts", " For a filtered count use segment_contacts."),
+      "Count active (or archived) contacts",
+      point("segment_contacts", "; filtered: segment_contacts"),
+      ".",
     ],
     scopes: ["contact:list"],
     method: "GET",
     path: "/contacts/count",
-    input: { archived: z.boolean().optional().describe("true counts the archived bucket") },
+    input: { archived: z.boolean().optional().describe("true: archived ones") },
     query: ["archived"],
     hints: READ,
   }),
@@ -91,10 +92,7 @@ export const contactTools = [
     name: "update_contact",
     toolset: "contacts",
     title: "Update contact",
-    description: [
-      "Rename a contact.",
-      point("set_contact_field_value", " Set field values with set_contact_field_value."),
-    ],
+    description: ["Rename a contact", point("set_contact_field_value", "; field values: set_contact_field_value"), "."],
     scopes: ["contact:update"],
     method: "PATCH",
     path: "/contacts/{id}",
@@ -109,7 +107,7 @@ export const contactTools = [
     name: "delete_contact",
     toolset: "contacts",
     title: "Delete contact",
-    description: ["Delete a contact for good.", point("archive_contact", " To only hide it, use archive_contact.")],
+    description: ["Delete a contact for good", point("archive_contact", "; to only hide it, archive_contact"), "."],
     scopes: ["contact:delete"],
     method: "DELETE",
     path: "/contacts/{id}",
@@ -125,7 +123,7 @@ export const contactTools = [
     title: "Get import status",
     description: [
       "Progress, counts and row errors of a CSV import",
-      point("import_contacts", " started by import_contacts"),
+      point("import_contacts", " from import_contacts"),
       ".",
     ],
     scopes: ["contact:list"],
@@ -166,7 +164,7 @@ export const contactTools = [
     name: "set_contact_field_value",
     toolset: "contacts",
     title: "Set contact field value",
-    description: "Set or clear (empty string) one custom field value on a contact.",
+    description: "Set or clear one custom field value on a contact.",
     scopes: ["contact:update"],
     method: "PUT",
     path: "/contacts/{contactId}/custom-fields/{customFieldId}",
@@ -184,7 +182,7 @@ export const contactTools = [
     name: "add_tag_to_contact",
     toolset: "contacts",
     title: "Tag contact",
-    description: ["Add a tag to one contact.", point("tag_contacts", " For a whole segment use tag_contacts.")],
+    description: ["Add a tag to one contact", point("tag_contacts", "; for many, tag_contacts"), "."],
     scopes: ["contact:update"],
     method: "POST",
     path: "/contacts/{contactId}/tags/{tagId}",

@@ -10,6 +10,7 @@ import { whereRunning } from "../../jobs/history.js";
 import type { JournaledJob } from "../../jobs/index.js";
 import { point } from "../../pointers.js";
 import { ToolInputError } from "../../refusal.js";
+import { jobStatus } from "../present.js";
 import { defineTool, type ToolContext, type ToolOutput } from "../types.js";
 import { tagIndex } from "./segment.js";
 import { tagChange } from "./tag-change.js";
@@ -21,13 +22,14 @@ export const manageJob = defineTool({
   description: [
     "Status of a bulk job",
     point("tag_contacts", " from tag_contacts"),
-    "; cancel stops it; undo reverses the contacts it changed. No jobId: recent writes and jobs.",
+    "; cancel stops it, undo reverses it. No jobId: recent writes and jobs.",
   ],
   scopes: ["contact:list", "contact:update", "tag:list"],
   input: {
     jobId: z.string().min(1).optional().describe("Job id"),
     action: z.enum(["status", "cancel", "undo"]).optional().describe("Default status"),
   },
+  output: jobStatus,
   // Undo untags what a job tagged; status and cancel change nothing it did.
   changes: ["contacts", "tags"],
   hints: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
