@@ -246,10 +246,10 @@ describe.each(ERAS)("a %s client that cannot show a form", (era) => {
     const confirm = tokenIn(textOf(await mcp.callTool("delete_contact", { id: ANNA })));
     const swapped = await mcp.callTool("delete_contact", { id: jan, confirm });
     expect(textOf(swapped)).toBe(
-      "Not done: this confirm token was issued for other arguments or another tool. Nothing was changed. Call again without confirm for a new preview.",
+      "Not done: this confirm token was issued for other arguments, another tool or another key. Nothing was changed. Call again without confirm for a new preview.",
     );
     const otherTool = await mcp.callTool("delete_tag", { id: DEMO_IDS.vipTag, confirm });
-    expect(textOf(otherTool)).toMatch(/^Not done: this confirm token was issued for other arguments or another tool\./);
+    expect(textOf(otherTool)).toMatch(/^Not done: this confirm token was issued for other arguments, another tool or/);
     const madeUp = await mcp.callTool("delete_contact", { id: ANNA, confirm: `${confirm}x` });
     expect(textOf(madeUp)).toMatch(/^Not done: this confirm token is not one this server issued/);
     vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 10 * 60_000 + 1 });
@@ -388,7 +388,7 @@ describe("a 2025-11-25 client with forms, over --stateless HTTP", () => {
     const preview = textOf(await mcp.callTool("delete_contact", { id: ANNA }));
     expect(preview).toMatch(/^Needs the user's yes first\. Delete contact/);
     expect(asked).toEqual([]);
-    // Any replica could take the next request; this one process issued the token and honours it.
+    // The token is signed, not kept: any replica serving the same key honours it (test/replicas.test.ts).
     const done = await mcp.callTool("delete_contact", { id: ANNA, confirm: tokenIn(preview) });
     expect(done.isError, textOf(done)).toBeFalsy();
   });
