@@ -286,6 +286,24 @@ describe.each(ERAS)("a %s client that cannot show a form", (era) => {
     expect(notVip()).toBe(0);
   });
 
+  it("a confirmed message to a new number, repeated with its token, is not sent again", async () => {
+    const mcp = await client(era, AUTO);
+    const args = {
+      inboxId: OTHER_IDS.whatsappInbox,
+      to: { channel: "whatsapp", address: "+48999000222" },
+      content: ORDER_READY,
+    };
+    const sent = () => [...sandbox.store.messages.values()].filter((m) => m.direction === "outbound").length;
+    const before = sent();
+    const confirm = tokenIn(textOf(await mcp.callTool("send_message", args)));
+    expect((await mcp.callTool("send_message", { ...args, confirm })).isError).toBeFalsy();
+    // The number has a conversation now, so the call would no longer ask; the token given is checked all the same.
+    expect(textOf(await mcp.callTool("send_message", { ...args, confirm }))).toBe(
+      "Not done: this confirm token was used already. Nothing was changed. Call again without confirm for a new preview.",
+    );
+    expect(sent()).toBe(before + 1);
+  });
+
   it("refuses a bulk change that names no contacts, sending nothing", async () => {
     const mcp = await client(era, { mode: "never", bulkThreshold: 25 });
     const before = notVip();

@@ -104,7 +104,8 @@ function signerOf(client: ApiClient): Promise<Signer> {
 
 /**
  * What a confirmation stands on: the call (the tool and its exact arguments)
- * and what its preview said it would do; for a bulk change, also how many.
+ * and what its preview said it would do. A bulk change's count travels beside
+ * it: fewer may go ahead, more asks again.
  */
 interface Shown {
   call: string;
