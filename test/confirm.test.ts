@@ -246,10 +246,10 @@ describe.each(ERAS)("a %s client that cannot show a form", (era) => {
     const confirm = tokenIn(textOf(await mcp.callTool("delete_contact", { id: ANNA })));
     const swapped = await mcp.callTool("delete_contact", { id: jan, confirm });
     expect(textOf(swapped)).toBe(
-      "Not done: this confirm token was issued for other arguments or another tool. Nothing was changed. Call again without confirm for a new preview.",
+      "Not done: this confirm token was issued for other arguments, another tool or another key. Nothing was changed. Call again without confirm for a new preview.",
     );
     const otherTool = await mcp.callTool("delete_tag", { id: DEMO_IDS.vipTag, confirm });
-    expect(textOf(otherTool)).toMatch(/^Not done: this confirm token was issued for other arguments or another tool\./);
+    expect(textOf(otherTool)).toMatch(/^Not done: this confirm token was issued for other arguments, another tool or/);
     const madeUp = await mcp.callTool("delete_contact", { id: ANNA, confirm: `${confirm}x` });
     expect(textOf(madeUp)).toMatch(/^Not done: this confirm token is not one this server issued/);
     vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 10 * 60_000 + 1 });
@@ -284,6 +284,24 @@ describe.each(ERAS)("a %s client that cannot show a form", (era) => {
     const done = await mcp.callTool("tag_contacts", { tagId: "VIP", archived: false, confirm: tokenIn(grown) });
     expect(done.structuredContent).toMatchObject({ applied: before + 1, failed: 0 });
     expect(notVip()).toBe(0);
+  });
+
+  it("a confirmed message to a new number, repeated with its token, is not sent again", async () => {
+    const mcp = await client(era, AUTO);
+    const args = {
+      inboxId: OTHER_IDS.whatsappInbox,
+      to: { channel: "whatsapp", address: "+48999000222" },
+      content: ORDER_READY,
+    };
+    const sent = () => [...sandbox.store.messages.values()].filter((m) => m.direction === "outbound").length;
+    const before = sent();
+    const confirm = tokenIn(textOf(await mcp.callTool("send_message", args)));
+    expect((await mcp.callTool("send_message", { ...args, confirm })).isError).toBeFalsy();
+    // The number has a conversation now, so the call would no longer ask; the token given is checked all the same.
+    expect(textOf(await mcp.callTool("send_message", { ...args, confirm }))).toBe(
+      "Not done: this confirm token was used already. Nothing was changed. Call again without confirm for a new preview.",
+    );
+    expect(sent()).toBe(before + 1);
   });
 
   it("refuses a bulk change that names no contacts, sending nothing", async () => {
@@ -388,7 +406,7 @@ describe("a 2025-11-25 client with forms, over --stateless HTTP", () => {
     const preview = textOf(await mcp.callTool("delete_contact", { id: ANNA }));
     expect(preview).toMatch(/^Needs the user's yes first\. Delete contact/);
     expect(asked).toEqual([]);
-    // Any replica could take the next request; this one process issued the token and honours it.
+    // The token is signed, not kept: any replica serving the same key honours it (test/replicas.test.ts).
     const done = await mcp.callTool("delete_contact", { id: ANNA, confirm: tokenIn(preview) });
     expect(done.isError, textOf(done)).toBeFalsy();
   });

@@ -115,7 +115,7 @@ export interface ApiResponse {
 }
 
 /** What tools call the API through: a FlownallyClient, or a view of one that records what it sends. */
-export type ApiClient = Pick<FlownallyClient, "request" | "paginate">;
+export type ApiClient = Pick<FlownallyClient, "request" | "paginate" | "derivedSecret">;
 
 /** How long a client remembers a path it deleted, so a repeat of that DELETE is told as such, not as a wrong id. */
 const DELETED_MEMORY_MS = 10 * 60_000;
@@ -303,6 +303,26 @@ export class FlownallyClient {
       .digest("SHA-256", new TextEncoder().encode(this.options.apiKey))
       .then((digest) => Buffer.from(digest).toString("hex").slice(0, 12));
     return this.fingerprint;
+  }
+
+  /**
+   * A secret for one purpose, derived from the key: HMAC-SHA256 keyed with it
+   * over "flownally-mcp <purpose>". Every process serving this key derives the
+   * same one, another key or purpose an unrelated one, and it leads back to
+   * nothing: the key itself never leaves the client (confirm.ts signs with it).
+   */
+  async derivedSecret(purpose: string): Promise<Uint8Array> {
+    // Web Crypto, like keyFingerprint: node:crypto would load with this module, at start-up.
+    const { subtle } = globalThis.crypto;
+    const utf8 = new TextEncoder();
+    const key = await subtle.importKey(
+      "raw",
+      utf8.encode(this.options.apiKey),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign"],
+    );
+    return new Uint8Array(await subtle.sign("HMAC", key, utf8.encode(`flownally-mcp ${purpose}`)));
   }
 
   /**

@@ -41,6 +41,7 @@ export function recordCalls(journal: Journal, client: FlownallyClient): CallReco
         }
       },
       paginate: (req, itemsKey, limits) => ctx.client.paginate(req, itemsKey, limits),
+      derivedSecret: (purpose) => ctx.client.derivedSecret(purpose),
     };
     const time = (): string => new Date().toISOString();
     const write = (outcome: Pick<CallEntry, "ok" | "error">, at: string): void => {

@@ -5,10 +5,12 @@
 // the 2026 style (`inputRequired`) and served to 2025-era clients by the SDK's
 // legacy shim; the question's requestState is signed and bound to the caller,
 // the tool and the exact arguments. Elsewhere the call answers with a preview
-// and a short-lived, single-use token bound the same way; the same call with
-// that token acts.
+// and a short-lived token bound the same way; the same call with that token
+// acts. Both are signed with secrets derived from the caller's API key, so any
+// replica serving that key honours them with no shared state; each acts once
+// per process, and a repeat elsewhere meets a call that now previews otherwise.
 
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, createHmac, randomBytes, randomFillSync, timingSafeEqual } from "node:crypto";
 import {
   acceptedContent,
   type CallToolResult,
@@ -18,6 +20,7 @@ import {
   type InputRequiredResult,
   inputRequired,
   inputResponse,
+  type RequestStateCodec,
   type Server,
   type ServerContext,
 } from "@modelcontextprotocol/server";
@@ -70,27 +73,50 @@ export class Unconfirmed extends Error {
 }
 
 const TTL_MS = 10 * 60_000;
-// Per process: a token or a question is honoured only by the process that issued it (README "Safety").
-const codec = createRequestStateCodec<Question>({ key: randomBytes(32), ttlSeconds: TTL_MS / 1000 });
-const tokens = new Map<string, Issued>();
-const MAX_TOKENS = 10_000;
 
-/** Whose call a confirmation is for (one API client per key), and which call: the tool and its exact arguments. */
-interface Binding {
-  caller: string;
+/**
+ * What a caller's confirmations are signed with: secrets derived from its API
+ * key (FlownallyClient.derivedSecret), so that any replica serving that key
+ * verifies what another issued, with no state shared between them.
+ */
+interface Signer {
+  /** HMAC-SHA256 of the token secret over `data`. */
+  mac(data: string): Buffer;
+  codec: RequestStateCodec<Question>;
+}
+
+// One per API client (one per key in a process); they go with their client.
+const signers = new WeakMap<ApiClient, Promise<Signer>>();
+
+function signerOf(client: ApiClient): Promise<Signer> {
+  let signer = signers.get(client);
+  if (!signer) {
+    signer = Promise.all([client.derivedSecret("confirm token v1"), client.derivedSecret("confirm question v1")]).then(
+      ([token, question]) => ({
+        mac: (data) => createHmac("sha256", token).update(data).digest(),
+        codec: createRequestStateCodec<Question>({ key: question, ttlSeconds: TTL_MS / 1000 }),
+      }),
+    );
+    signers.set(client, signer);
+  }
+  return signer;
+}
+
+/**
+ * What a confirmation stands on: the call (the tool and its exact arguments)
+ * and what its preview said it would do. A bulk change's count travels beside
+ * it: fewer may go ahead, more asks again.
+ */
+interface Shown {
   call: string;
+  /** The preview's action and whether the recipient is new: a change that ran previews otherwise (a sent message's recipient is known). */
+  facts: string;
 }
 
-/** What a question's requestState carries: the call it is about, and how many it said would change. */
-interface Question extends Binding {
+/** What a question's requestState carries; `nonce` makes each one its own, to be spent once. */
+interface Question extends Shown {
   count?: number;
-}
-
-interface Issued {
-  binding: Binding;
-  count: number | undefined;
-  expiresAt: number;
-  used: boolean;
+  nonce: string;
 }
 
 /**
@@ -109,13 +135,14 @@ export function confirmation(
     const kind = tool.confirm;
     if (decided || !kind || !mayAsk(kind, settings.mode)) return;
     const preview = await makePreview();
-    if (!asks(kind, settings, preview)) return;
-    const binding = bindingOf(ctx.client, tool.name, args);
-    const asked = { kind, preview, binding };
+    const state = ctx.asking?.state;
+    // A confirmation given is checked even where the call would no longer ask: a repeat of a
+    // change that ran (a message sent, whose recipient is now known) is refused, not done again.
+    if (token === undefined && state === undefined && !asks(kind, settings, preview)) return;
+    const asked = { kind, preview, shown: shownOf(tool.name, args, preview), signer: await signerOf(ctx.client) };
     if (token !== undefined) redeem(token, asked);
-    else if (ctx.asking?.state !== undefined) await answered(ctx.asking, asked);
-    else if (ctx.asking?.canElicit) throw new Unconfirmed(await question(asked));
-    else throw new Unconfirmed(withToken(asked));
+    else if (ctx.asking && state !== undefined) await answered(ctx.asking, state, asked);
+    else throw new Unconfirmed(ctx.asking?.canElicit ? await question(asked) : withToken(asked));
     decided = true;
   };
 }
@@ -123,72 +150,123 @@ export function confirmation(
 interface Asked {
   kind: Confirm;
   preview: Preview;
-  binding: Binding;
+  shown: Shown;
+  signer: Signer;
 }
 
 // ---- Elicitation ----
 
 const FORM = z.object({});
 
-async function question({ kind, preview, binding }: Asked, note = ""): Promise<InputRequiredResult> {
+async function question({ kind, preview, shown, signer }: Asked, note = ""): Promise<InputRequiredResult> {
   return inputRequired({
     inputRequests: {
       confirm: inputRequired.elicit({ message: `${note}${describe(kind, preview)}`, requestedSchema: FORM }),
     },
-    requestState: await codec.mint({ ...binding, ...(preview.count !== undefined && { count: preview.count }) }),
+    requestState: await signer.codec.mint({
+      ...shown,
+      ...(preview.count !== undefined && { count: preview.count }),
+      nonce: randomBytes(6).toString("base64url"),
+    }),
   });
 }
 
 /** A re-entry with the user's answer: goes ahead on accept; otherwise throws what to answer. */
-async function answered(asking: Asking, asked: Asked): Promise<void> {
-  const shown = await codec.verify(asking.state ?? "", asking.context).catch(() => undefined);
-  if (!shown || !sameCall(shown, asked.binding)) {
-    throw new Unconfirmed(
-      refusal("the confirmation was for another call, or expired", "Call again to be asked again."),
-    );
+async function answered(asking: Asking, state: string, asked: Asked): Promise<void> {
+  const shown = await asked.signer.codec.verify(state, asking.context).catch(() => undefined);
+  const again = "Call again to be asked again.";
+  if (shown?.call !== asked.shown.call) {
+    throw new Unconfirmed(refusal("the confirmation was for another call, or expired", again));
   }
+  // The state's MAC names it; once acted on here, its repeat is refused.
+  const id = state.slice(state.lastIndexOf(".") + 1);
+  if (spent.has(id)) throw new Unconfirmed(refusal("this confirmation was used already", again));
   const answer = inputResponse(asking.responses, "confirm");
   if (answer.kind !== "elicit") throw new Unconfirmed(await question(asked));
   if (answer.action !== "accept" || acceptedContent(asking.responses, "confirm", FORM) === undefined) {
     const how = answer.action === "cancel" ? "dismissed the question" : "declined";
     throw new Unconfirmed(notDone(`The user ${how}: nothing was changed.`));
   }
+  if (shown.facts !== asked.shown.facts)
+    throw new Unconfirmed(refusal(CHANGED, "Check whether it was; if not, call again to be asked again."));
   if (grew(shown.count, asked.preview.count)) {
     throw new Unconfirmed(await question(asked, `It now changes ${asked.preview.count}, not ${shown.count}. `));
   }
+  spend(id, Date.now() + TTL_MS);
 }
 
 // ---- Tokens ----
+//
+// A token is `cf_` and 15 bytes (18 for a bulk change) in base64url: when it
+// expires (4 bytes, Unix seconds), 2 random bytes (each preview its own token),
+// the count previewed (3 bytes, bulk only), then two truncated MACs over those
+// bytes: 2 bytes over the call, 7 over the call and what its preview said. The
+// call and the preview are not in the token: the verifier has them from the
+// call itself. The short MAC tells a token for another call from one whose
+// call now previews otherwise; both together let the call act (2^-72 a guess).
 
-function withToken(asked: Asked): CallToolResult {
-  const now = Date.now();
-  // Expired tokens go, and the oldest while the map is full (it keeps insertion order).
-  for (const [key, issued] of tokens) if (issued.expiresAt <= now || tokens.size >= MAX_TOKENS) tokens.delete(key);
-  const token = `cf_${randomBytes(12).toString("base64url")}`;
-  tokens.set(token, { binding: asked.binding, count: asked.preview.count, expiresAt: now + TTL_MS, used: false });
+const TOKEN = /^cf_(?:[\w-]{20}|[\w-]{24})$/;
+const MAC_BYTES = 9;
+
+function withToken(asked: Asked, note = ""): CallToolResult {
+  const head = Buffer.alloc(asked.preview.count === undefined ? 6 : 9);
+  head.writeUInt32BE(Math.floor((Date.now() + TTL_MS) / 1000));
+  randomFillSync(head, 4, 2);
+  // Counts are bounded far below 2^24 (a walk over contacts stops at 100,000, client/http.ts).
+  if (asked.preview.count !== undefined) head.writeUIntBE(Math.min(asked.preview.count, 0xffffff), 6, 3);
+  const token = `cf_${Buffer.concat([head, macs(asked, head)]).toString("base64url")}`;
+  const preview = { ...asked.preview, action: `${asked.preview.action}${note}` };
   return notDone(
-    `Needs the user's yes first. ${describe(asked.kind, asked.preview)} Show this to the user; only if they agree, ` +
+    `Needs the user's yes first. ${describe(asked.kind, preview)} Show this to the user; only if they agree, ` +
       `call again with the same arguments plus "confirm": "${token}" (valid ${TTL_MS / 60_000} min, once). Nothing was changed.`,
   );
 }
 
+function macs({ signer, shown }: Asked, head: Buffer): Buffer {
+  const signed = `cf1 ${head.toString("hex")} ${shown.call}`;
+  return Buffer.concat([signer.mac(signed).subarray(0, 2), signer.mac(`${signed} ${shown.facts}`).subarray(0, 7)]);
+}
+
 /** Goes ahead on a token issued for this very call; otherwise throws why not. */
 function redeem(token: unknown, asked: Asked): void {
-  const issued = typeof token === "string" ? tokens.get(token) : undefined;
-  // A token of another caller reads as unknown: it says nothing about them.
-  if (!issued || issued.binding.caller !== asked.binding.caller) {
-    throw new Unconfirmed(refusal("this confirm token is not one this server issued (or it restarted)"));
+  if (typeof token !== "string" || !TOKEN.test(token)) {
+    throw new Unconfirmed(refusal("this confirm token is not one this server issued"));
   }
-  if (issued.used) throw new Unconfirmed(refusal("this confirm token was used already"));
-  if (issued.expiresAt <= Date.now()) throw new Unconfirmed(refusal("this confirm token expired"));
-  if (!sameCall(issued.binding, asked.binding)) {
-    throw new Unconfirmed(refusal("this confirm token was issued for other arguments or another tool"));
+  const bytes = Buffer.from(token.slice(3), "base64url");
+  const head = bytes.subarray(0, bytes.length - MAC_BYTES);
+  const given = bytes.subarray(head.length);
+  const expected = macs(asked, head);
+  // Another key's token fails here too: it says nothing about that key.
+  if (!timingSafeEqual(given.subarray(0, 2), expected.subarray(0, 2))) {
+    throw new Unconfirmed(refusal("this confirm token was issued for other arguments, another tool or another key"));
   }
-  issued.used = true;
-  if (grew(issued.count, asked.preview.count)) {
-    const action = `${asked.preview.action} (more than previewed)`;
-    throw new Unconfirmed(withToken({ ...asked, preview: { ...asked.preview, action } }));
+  const expiresAt = head.readUInt32BE(0) * 1000;
+  if (expiresAt <= Date.now()) throw new Unconfirmed(refusal("this confirm token expired"));
+  if (spent.has(token)) throw new Unconfirmed(refusal("this confirm token was used already"));
+  if (!timingSafeEqual(given, expected)) throw new Unconfirmed(refusal(CHANGED, CHECK));
+  spend(token, expiresAt);
+  const count = head.length > 6 ? head.readUIntBE(6, 3) : undefined;
+  if (grew(count, asked.preview.count)) throw new Unconfirmed(withToken(asked, " (more than previewed)"));
+}
+
+/** A call confirmed for what its preview said, that now would do otherwise: most likely, it ran already. */
+const CHANGED = "what this call would do changed since its preview (was it done already?)";
+const CHECK = "Check whether it was; if not, call again without confirm for a new preview.";
+
+/**
+ * Confirmations this process acted on, until they expire: each acts once here
+ * (at most MAX_SPENT remembered; another replica does not know them, README "Safety").
+ */
+const spent = new Map<string, number>();
+const MAX_SPENT = 10_000;
+
+function spend(id: string, expiresAt: number): void {
+  const now = Date.now();
+  for (const [key, until] of spent) {
+    if (until > now && spent.size < MAX_SPENT) break;
+    spent.delete(key);
   }
+  spent.set(id, expiresAt);
 }
 
 // ---- Shared ----
@@ -207,20 +285,10 @@ function grew(shown: number | undefined, now: number | undefined): boolean {
   return now !== undefined && now > (shown ?? 0);
 }
 
-const callers = new WeakMap<ApiClient, string>();
-
-/** The call a confirmation is for; arguments in another key order are the same call. */
-function bindingOf(client: ApiClient, tool: string, args: Readonly<Record<string, unknown>>): Binding {
-  let caller = callers.get(client);
-  if (!caller) {
-    caller = randomBytes(8).toString("hex");
-    callers.set(client, caller);
-  }
-  return { caller, call: createHash("sha256").update(canonicalJson({ tool, args })).digest("hex") };
-}
-
-function sameCall(a: Binding, b: Binding): boolean {
-  return a.caller === b.caller && a.call === b.call;
+/** What a confirmation of this call stands on; arguments in another key order are the same call. */
+function shownOf(tool: string, args: Readonly<Record<string, unknown>>, preview: Preview): Shown {
+  const digest = (value: unknown) => createHash("sha256").update(canonicalJson(value)).digest("base64url").slice(0, 22);
+  return { call: digest({ tool, args }), facts: digest([preview.action, preview.newRecipient === true]) };
 }
 
 const WHY: Record<Confirm, string> = {
