@@ -577,6 +577,51 @@ describe("answers of a 2025-era session: JSON, or SSE when something comes befor
     }
   });
 
+  it("turns a call that outlasts a keep-alive tick into a stream kept alive, and ends it with the result", async () => {
+    let release = (): void => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    api.respond(async (req, res) => {
+      if (req.path === "/contacts/con_slow") await held;
+      json(res, 200, req.path === "/users/me" ? { id: "usr_1" } : { id: req.path.split("/").pop() });
+    });
+    const server = await start(httpConfig(), { keepAliveMs: 20 });
+    const { transport } = await connectClient(server.url, KEY_A);
+    const headers = {
+      ...RPC_HEADERS,
+      authorization: `Bearer ${KEY_A}`,
+      "mcp-session-id": transport.sessionId ?? "",
+      "mcp-protocol-version": "2025-06-18",
+    };
+    let received = "";
+    const answered = new Promise<{ contentType: string; ended: Promise<void> }>((resolve, reject) => {
+      const call = httpRequest(server.url, { method: "POST", headers }, (res) => {
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => {
+          received += chunk;
+        });
+        const ended = new Promise<void>((done) => res.on("end", () => done()));
+        resolve({ contentType: String(res.headers["content-type"]), ended });
+      });
+      call.on("error", reject);
+      call.end(
+        JSON.stringify({
+          jsonrpc: "2.0",
+          id: 8,
+          method: "tools/call",
+          params: { name: "get_contact", arguments: { id: "con_slow" } },
+        }),
+      );
+    });
+    const { contentType, ended } = await answered;
+    expect(contentType).toBe("text/event-stream");
+    await expect.poll(() => received).toContain(": keepalive\n\n");
+    release();
+    await ended;
+    expect(received).toMatch(/event: message\ndata: \{.*"id":8\}\n\n$/);
+  });
+
   it("cancels a call whose client goes away before the answer", async () => {
     let abandoned = false;
     api.respond((req, res) => {

@@ -3,7 +3,8 @@
 // answer any of them. 2025-era clients get sessions on this process, or, with
 // --stateless, per-request serving like the 2026 era (README says what they
 // lose). This file is the front door: health, Host/Origin, auth, body limit,
-// routing; tenants.ts keeps what is per key, sessions.ts the 2025 sessions.
+// routing; tenants.ts keeps what is per key, sessions.ts the 2025 sessions,
+// session-transport.ts carries their messages on node:http.
 
 // First: zod settings must hold before the SDK defines its schemas.
 import "../../zod-config.js";
@@ -60,6 +61,8 @@ export interface HttpOptions {
   maxSessions?: number;
   /** Sessions one caller may hold at once (default 16); its oldest idle one makes room. */
   maxSessionsPerCaller?: number;
+  /** How often a session's open SSE streams get a comment, and how long a call waits before it becomes one (default 15 s). */
+  keepAliveMs?: number;
   /** How long shutdown waits for calls in flight (default 10 s). */
   shutdownGraceMs?: number;
   /** The clock sessions age by (tests move it instead of waiting). */
@@ -173,6 +176,7 @@ export async function startHttpServer(config: Config, options: HttpOptions = {})
       idleMs: options.sessionIdleMs ?? 30 * 60_000,
       max: maxSessions,
       perCaller: options.maxSessionsPerCaller ?? 16,
+      keepAliveMs: options.keepAliveMs,
     },
     (session) => tenants.release(session.tenant),
     options.now,

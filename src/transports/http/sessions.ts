@@ -34,6 +34,8 @@ export interface SessionLimits {
   max: number;
   /** Sessions one caller may hold; its oldest idle one makes room for a new one. */
   perCaller: number;
+  /** The transport's keep-alive interval (its default when unset). */
+  keepAliveMs?: number | undefined;
 }
 
 export class Sessions {
@@ -88,7 +90,7 @@ export class Sessions {
         files: tenant.files,
         changes: { kind: "connection", era: "legacy", closed: ended.signal },
       }),
-      transport: new SessionTransport(id),
+      transport: new SessionTransport(id, this.limits.keepAliveMs),
       lastSeen: this.now(),
       active: 0,
       closed: false,
