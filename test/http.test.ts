@@ -10,6 +10,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import {
   type CallToolResult,
+  ElicitRequestSchema,
   ListRootsRequestSchema,
   LoggingMessageNotificationSchema,
   ResourceUpdatedNotificationSchema,
@@ -18,6 +19,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Config } from "../src/config.js";
 import { MAX_SUBSCRIPTIONS } from "../src/resources/index.js";
 import { startSandbox } from "../src/sandbox/index.js";
+import { DEMO_IDS } from "../src/sandbox/seed.js";
 import { type HttpOptions, type HttpServer, resolveAuth, startHttpServer } from "../src/transports/http/index.js";
 import { json, type Loopback, startLoopback } from "./helpers/loopback.js";
 import { testConfig } from "./helpers/mcp.js";
@@ -435,6 +437,221 @@ describe("notifications reach the right session (sandbox)", () => {
       await Promise.all(clients.splice(0).map((c) => c.close().catch(() => undefined)));
       await sandbox.close();
     }
+  });
+});
+
+describe("answers of a 2025-era session: JSON, or SSE when something comes before the result", () => {
+  /** A fetch for an SDK client's transport that notes, per POST, the tool or method and the content type answering it. */
+  function recordingFetch() {
+    const answered: { what: string; contentType: string }[] = [];
+    const recording = async (url: string | URL, init?: RequestInit): Promise<Response> => {
+      const response = await fetch(url, init);
+      if (init?.method === "POST" && typeof init.body === "string") {
+        const body = JSON.parse(init.body) as { method?: string; params?: { name?: string } };
+        const what = body.method === "tools/call" ? (body.params?.name ?? "") : (body.method ?? "(an answer)");
+        answered.push({ what, contentType: response.headers.get("content-type") ?? "" });
+      }
+      return response;
+    };
+    return { answered, fetch: recording };
+  }
+
+  async function sandboxClient(
+    config: Partial<Config>,
+    onElicit?: (message: string) => void,
+  ): Promise<{ client: Client; answered: { what: string; contentType: string }[]; stop: () => Promise<void> }> {
+    const sandbox = await startSandbox();
+    const server = await start(httpConfig({ baseUrl: sandbox.baseUrl, ...config }));
+    const { answered, fetch: recording } = recordingFetch();
+    const transport = new StreamableHTTPClientTransport(new URL(server.url), {
+      requestInit: { headers: { authorization: `Bearer ${sandbox.apiKey}` } },
+      fetch: recording,
+    });
+    const client = new Client(
+      { name: "http-answers", version: "1.0.0" },
+      onElicit && { capabilities: { elicitation: {} } },
+    );
+    if (onElicit) {
+      client.setRequestHandler(ElicitRequestSchema, (req) => {
+        onElicit(req.params.message);
+        return { action: "accept", content: {} };
+      });
+    }
+    await client.connect(transport);
+    return {
+      client,
+      answered,
+      stop: async () => {
+        await client.close();
+        await sandbox.close();
+      },
+    };
+  }
+
+  it("answers a plain call with one JSON body and refuses a batch (raw HTTP)", async () => {
+    const server = await start(httpConfig());
+    const post = (body: unknown, headers: Record<string, string> = {}) =>
+      fetch(server.url, {
+        method: "POST",
+        headers: { ...RPC_HEADERS, authorization: `Bearer ${KEY_A}`, ...headers },
+        body: JSON.stringify(body),
+      });
+    const opened = await post(JSON.parse(INITIALIZE));
+    expect(opened.headers.get("content-type")).toBe("application/json");
+    expect(await opened.json()).toMatchObject({ id: 1, result: { protocolVersion: "2025-06-18" } });
+    const session = {
+      "mcp-session-id": opened.headers.get("mcp-session-id") ?? "",
+      "mcp-protocol-version": "2025-06-18",
+    };
+    expect((await post({ jsonrpc: "2.0", method: "notifications/initialized" }, session)).status).toBe(202);
+    const call = await post(
+      { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "get_contact", arguments: { id: "con_x" } } },
+      session,
+    );
+    expect(call.status).toBe(200);
+    expect(call.headers.get("content-type")).toBe("application/json");
+    expect(call.headers.get("mcp-session-id")).toBe(session["mcp-session-id"]);
+    const answer = (await call.json()) as { id: number; result: CallToolResult };
+    expect(answer.id).toBe(2);
+    expect(answer.result.isError).toBeFalsy();
+    expect(authOf("/contacts/con_x")).toEqual([`Bearer ${KEY_A}`]);
+    // The 2025-06-18 revision and later carry one message per POST.
+    const batch = await post([{ jsonrpc: "2.0", id: 3, method: "ping" }], session);
+    expect(batch.status).toBe(400);
+    expect(await batch.json()).toMatchObject({ error: { code: -32600 } });
+    const unknown = await post(
+      { jsonrpc: "2.0", id: 4, method: "ping" },
+      { ...session, "mcp-protocol-version": "1999-01-01" },
+    );
+    expect(unknown.status).toBe(400);
+  });
+
+  it("streams a call's progress before its result, and answers plain calls with JSON (SDK client)", async () => {
+    const { client, answered, stop } = await sandboxClient({});
+    try {
+      const created = (await client.callTool({
+        name: "create_tag",
+        arguments: { name: "Streamed" },
+      })) as CallToolResult;
+      const tagId = String((created.structuredContent as { id?: unknown } | undefined)?.id);
+      const heard: string[] = [];
+      const tagged = (await client.callTool(
+        { name: "tag_contacts", arguments: { tagId, contactIds: [DEMO_IDS.anna, "con_missing_1", "con_missing_2"] } },
+        undefined,
+        { onprogress: (p) => void heard.push(`progress ${p.progress}`) },
+      )) as CallToolResult;
+      heard.push("result");
+      expect(tagged.isError).toBeFalsy();
+      // Progress after the result would be dropped by the client: all of it came first.
+      expect(heard.length).toBeGreaterThan(1);
+      expect(heard.at(-1)).toBe("result");
+      expect(answered.filter((a) => a.what === "tag_contacts").map((a) => a.contentType)).toEqual([
+        "text/event-stream",
+      ]);
+      for (const what of ["initialize", "create_tag"]) {
+        expect(answered.find((a) => a.what === what)?.contentType).toBe("application/json");
+      }
+    } finally {
+      await stop();
+    }
+  });
+
+  it("asks the client during a call (elicitation) on that call's stream, and acts on the yes", async () => {
+    const asked: string[] = [];
+    const { client, answered, stop } = await sandboxClient(
+      { confirm: { mode: "auto", bulkThreshold: 25 } },
+      (message) => void asked.push(message),
+    );
+    try {
+      const deleted = (await client.callTool({
+        name: "delete_contact",
+        arguments: { id: DEMO_IDS.anna },
+      })) as CallToolResult;
+      expect(deleted.isError, JSON.stringify(deleted.content)).toBeFalsy();
+      expect(asked).toEqual([`Delete contact (id ${DEMO_IDS.anna}). This is hard to undo.`]);
+      expect(answered.find((a) => a.what === "delete_contact")?.contentType).toBe("text/event-stream");
+      // The client's answer to the question is a POST of its own, accepted with nothing to send back.
+      expect(answered.find((a) => a.what === "(an answer)")?.contentType).toBe("");
+    } finally {
+      await stop();
+    }
+  });
+
+  it("turns a call that outlasts a keep-alive tick into a stream kept alive, and ends it with the result", async () => {
+    let release = (): void => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    api.respond(async (req, res) => {
+      if (req.path === "/contacts/con_slow") await held;
+      json(res, 200, req.path === "/users/me" ? { id: "usr_1" } : { id: req.path.split("/").pop() });
+    });
+    const server = await start(httpConfig(), { keepAliveMs: 20 });
+    const { transport } = await connectClient(server.url, KEY_A);
+    const headers = {
+      ...RPC_HEADERS,
+      authorization: `Bearer ${KEY_A}`,
+      "mcp-session-id": transport.sessionId ?? "",
+      "mcp-protocol-version": "2025-06-18",
+    };
+    let received = "";
+    const answered = new Promise<{ contentType: string; ended: Promise<void> }>((resolve, reject) => {
+      const call = httpRequest(server.url, { method: "POST", headers }, (res) => {
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => {
+          received += chunk;
+        });
+        const ended = new Promise<void>((done) => res.on("end", () => done()));
+        resolve({ contentType: String(res.headers["content-type"]), ended });
+      });
+      call.on("error", reject);
+      call.end(
+        JSON.stringify({
+          jsonrpc: "2.0",
+          id: 8,
+          method: "tools/call",
+          params: { name: "get_contact", arguments: { id: "con_slow" } },
+        }),
+      );
+    });
+    const { contentType, ended } = await answered;
+    expect(contentType).toBe("text/event-stream");
+    await expect.poll(() => received).toContain(": keepalive\n\n");
+    release();
+    await ended;
+    expect(received).toMatch(/event: message\ndata: \{.*"id":8\}\n\n$/);
+  });
+
+  it("cancels a call whose client goes away before the answer", async () => {
+    let abandoned = false;
+    api.respond((req, res) => {
+      if (req.path === "/users/me") return json(res, 200, { id: "usr_1" });
+      // Held until the server gives up on it.
+      res.once("close", () => {
+        abandoned = true;
+      });
+    });
+    const server = await start(httpConfig());
+    const { transport } = await connectClient(server.url, KEY_A);
+    const headers = {
+      ...RPC_HEADERS,
+      authorization: `Bearer ${KEY_A}`,
+      "mcp-session-id": transport.sessionId ?? "",
+      "mcp-protocol-version": "2025-06-18",
+    };
+    const call = httpRequest(server.url, { method: "POST", headers });
+    call.on("error", () => undefined);
+    call.end(
+      JSON.stringify({
+        jsonrpc: "2.0",
+        id: 7,
+        method: "tools/call",
+        params: { name: "get_contact", arguments: { id: "con_held" } },
+      }),
+    );
+    await expect.poll(() => authOf("/contacts/con_held").length).toBe(1);
+    call.destroy();
+    await expect.poll(() => abandoned).toBe(true);
   });
 });
 

@@ -3,13 +3,21 @@
 // answer any of them. 2025-era clients get sessions on this process, or, with
 // --stateless, per-request serving like the 2026 era (README says what they
 // lose). This file is the front door: health, Host/Origin, auth, body limit,
-// routing; tenants.ts keeps what is per key, sessions.ts the 2025 sessions.
+// routing; tenants.ts keeps what is per key, sessions.ts the 2025 sessions,
+// session-transport.ts carries their messages on node:http.
 
 // First: zod settings must hold before the SDK defines its schemas.
 import "../../zod-config.js";
 import { createServer as createNodeServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { isInitializeRequest, isLegacyRequest, type McpServer } from "@modelcontextprotocol/server";
+import {
+  classifyInboundRequest,
+  type InboundHttpRequest,
+  type InboundLegacyRoute,
+  isInitializeRequest,
+  type JSONRPCMessage,
+  type McpServer,
+} from "@modelcontextprotocol/server";
 import { clientFromConfig } from "../../client/config.js";
 import type { ClientOptions, FlownallyClient } from "../../client/http.js";
 import { createConnectionPool } from "../../client/pool.js";
@@ -31,6 +39,7 @@ import {
 import { Sessions } from "./sessions.js";
 import { KeyVerdicts, type Tenant, Tenants } from "./tenants.js";
 import { sendWebResponse, toWebRequest } from "./web.js";
+import { header, sendJson, sendRpcError } from "./wire.js";
 
 export { type Auth, resolveAuth } from "./auth.js";
 
@@ -52,6 +61,8 @@ export interface HttpOptions {
   maxSessions?: number;
   /** Sessions one caller may hold at once (default 16); its oldest idle one makes room. */
   maxSessionsPerCaller?: number;
+  /** How often a session's open SSE streams get a comment, and how long a call waits before it becomes one (default 15 s). */
+  keepAliveMs?: number;
   /** How long shutdown waits for calls in flight (default 10 s). */
   shutdownGraceMs?: number;
   /** The clock sessions age by (tests move it instead of waiting). */
@@ -102,24 +113,7 @@ export function httpOptionsFromEnv(env: Readonly<Record<string, string | undefin
   return options;
 }
 
-// ---- Responses ----
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  if (res.headersSent) return void res.end();
-  res.writeHead(status, { "content-type": "application/json", ...headers });
-  res.end(JSON.stringify(body));
-}
-
-/** An error shaped as JSON-RPC, which is what MCP clients expect to read from /mcp. */
-function sendRpcError(
-  res: ServerResponse,
-  status: number,
-  code: number,
-  message: string,
-  headers: Record<string, string> = {},
-): void {
-  sendJson(res, status, { jsonrpc: "2.0", error: { code, message }, id: null }, headers);
-}
+// ---- Requests ----
 
 type Body = { ok: true; raw: Buffer; value: unknown } | { ok: false; status: number; code: number; message: string };
 
@@ -147,6 +141,18 @@ async function readJsonBody(req: IncomingMessage, limit: number): Promise<Body> 
   }
 }
 
+/** What the SDK's era classification reads of a request, from node's headers: no web Request, no second parse. */
+function inboundOf(req: IncomingMessage, body: unknown): InboundHttpRequest {
+  const inbound: InboundHttpRequest = { httpMethod: req.method ?? "GET", body };
+  const version = header(req, "mcp-protocol-version");
+  const method = header(req, "mcp-method");
+  const name = header(req, "mcp-name");
+  if (version !== undefined) inbound.protocolVersionHeader = version;
+  if (method !== undefined) inbound.mcpMethodHeader = method;
+  if (name !== undefined) inbound.mcpNameHeader = name;
+  return inbound;
+}
+
 // ---- The server ----
 
 export async function startHttpServer(config: Config, options: HttpOptions = {}): Promise<HttpServer> {
@@ -170,6 +176,7 @@ export async function startHttpServer(config: Config, options: HttpOptions = {})
       idleMs: options.sessionIdleMs ?? 30 * 60_000,
       max: maxSessions,
       perCaller: options.maxSessionsPerCaller ?? 16,
+      keepAliveMs: options.keepAliveMs,
     },
     (session) => tenants.release(session.tenant),
     options.now,
@@ -212,18 +219,29 @@ export async function startHttpServer(config: Config, options: HttpOptions = {})
   const serveLegacySession = async (
     req: IncomingMessage,
     res: ServerResponse,
-    request: Request,
     caller: Caller,
+    route: InboundLegacyRoute,
     body: unknown,
   ): Promise<void> => {
-    const header = req.headers["mcp-session-id"];
-    const sessionId = Array.isArray(header) ? header[0] : header;
+    // 2025-06-18 dropped JSON-RPC batches; the SDK's own modern endpoint refuses them alike.
+    if (route.reason === "batch") {
+      return sendRpcError(
+        res,
+        400,
+        -32600,
+        "Bad Request: JSON-RPC batches are not supported; send one message per POST.",
+      );
+    }
+    // The classification validated a POST's body as one JSON-RPC message.
+    const message = body as JSONRPCMessage;
+    const sessionId = header(req, "mcp-session-id");
     if (sessionId !== undefined) {
       const session = sessions.find(sessionId, caller.identity);
       if (!session) return sendRpcError(res, 404, -32001, "Session not found; start a new one with initialize.");
+      if (req.method !== "POST") return session.transport.handle(req, res);
       // A GET stream only listens: a session whose client calls nothing for the idle time expires even with one open.
-      if (req.method === "POST") sessions.track(session, res);
-      return sendWebResponse(res, await session.transport.handleRequest(request, { parsedBody: body }));
+      sessions.track(session, res);
+      return session.transport.post(req, res, message);
     }
     if (req.method !== "POST" || !isInitializeRequest(body)) {
       return sendRpcError(res, 400, -32000, "Bad Request: no Mcp-Session-Id header; start a session with initialize.");
@@ -237,8 +255,8 @@ export async function startHttpServer(config: Config, options: HttpOptions = {})
     }
     sessions.track(session, res);
     await session.server.connect(session.transport);
-    await sendWebResponse(res, await session.transport.handleRequest(request, { parsedBody: body }));
-    if (session.transport.sessionId === undefined) await sessions.close(session);
+    session.transport.post(req, res, message);
+    if (!session.transport.initialized) await sessions.close(session);
   };
 
   const serveMcp = async (req: IncomingMessage, res: ServerResponse, caller: Caller): Promise<void> => {
@@ -250,14 +268,15 @@ export async function startHttpServer(config: Config, options: HttpOptions = {})
       raw = body.raw;
       parsed = body.value;
     }
+    if (!http.stateless) {
+      const route = classifyInboundRequest(inboundOf(req, parsed));
+      if (route.kind === "legacy") return serveLegacySession(req, res, caller, route, parsed);
+    }
     // The exchange ends when the caller goes away: for a 2026-era call that is its cancellation.
     const gone = new AbortController();
     res.once("close", () => gone.abort());
     const url = `http://${req.headers.host ?? "localhost"}${req.url ?? MCP_PATH}`;
     const request = toWebRequest(req, url, raw, gone.signal);
-    if (!http.stateless && (await isLegacyRequest(request.clone(), parsed))) {
-      return serveLegacySession(req, res, request, caller, parsed);
-    }
     const tenant = await tenantFor(caller, res);
     if (!tenant) return;
     try {

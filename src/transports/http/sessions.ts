@@ -7,17 +7,18 @@
 
 import { randomUUID, timingSafeEqual } from "node:crypto";
 import type { ServerResponse } from "node:http";
-import { type McpServer, WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/server";
+import type { McpServer } from "@modelcontextprotocol/server";
 import type { Config } from "../../config.js";
 import { createServer } from "../../server.js";
+import { SessionTransport } from "./session-transport.js";
 import type { Tenant } from "./tenants.js";
 
 export interface Session {
-  id: string | undefined;
+  id: string;
   identity: Buffer;
   tenant: Tenant;
   server: McpServer;
-  transport: WebStandardStreamableHTTPServerTransport;
+  transport: SessionTransport;
   lastSeen: number;
   /** Aborted when the session closes: what it started listening to stops. */
   ended: AbortController;
@@ -33,6 +34,8 @@ export interface SessionLimits {
   max: number;
   /** Sessions one caller may hold; its oldest idle one makes room for a new one. */
   perCaller: number;
+  /** The transport's keep-alive interval (its default when unset). */
+  keepAliveMs?: number | undefined;
 }
 
 export class Sessions {
@@ -76,8 +79,9 @@ export class Sessions {
     if (this.byId.size >= this.limits.max) this.sweep();
     if (this.byId.size >= this.limits.max) return undefined;
     const ended = new AbortController();
+    const id = randomUUID();
     const session: Session = {
-      id: undefined,
+      id,
       identity,
       tenant,
       ended,
@@ -86,20 +90,14 @@ export class Sessions {
         files: tenant.files,
         changes: { kind: "connection", era: "legacy", closed: ended.signal },
       }),
-      transport: new WebStandardStreamableHTTPServerTransport({
-        sessionIdGenerator: () => randomUUID(),
-        onsessioninitialized: (id) => {
-          session.id = id;
-          this.byId.set(id, session);
-        },
-        // DELETE /mcp from the client.
-        onsessionclosed: () => void this.close(session),
-      }),
+      transport: new SessionTransport(id, this.limits.keepAliveMs),
       lastSeen: this.now(),
       active: 0,
       closed: false,
     };
+    // DELETE /mcp from the client, or the server closing.
     session.transport.onclose = () => void this.close(session);
+    this.byId.set(id, session);
     return session;
   }
 
@@ -115,7 +113,7 @@ export class Sessions {
   async close(session: Session): Promise<void> {
     if (session.closed) return;
     session.closed = true;
-    if (session.id !== undefined) this.byId.delete(session.id);
+    this.byId.delete(session.id);
     session.ended.abort();
     await session.server.close().catch(() => undefined);
     this.onClose(session);
