@@ -1,18 +1,25 @@
-// Load on the Streamable HTTP transport: 50 concurrent SDK clients, each its own
-// session, making 100 tool calls over loopback against the sandbox, in process.
-// Reports latency, throughput, memory before/at peak/after, and sessions left.
+// Load on the Streamable HTTP transport: 50 concurrent SDK clients making 100
+// tool calls each over loopback against the sandbox, in process: 2025-era
+// clients (the v1 SDK client) each in its own session, or 2026-era clients (the
+// v2 SDK client) with no session at all. Reports latency, throughput, memory
+// before/at peak/after, and sessions left.
 
+import { spawn } from "node:child_process";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { Client as V1Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport as V1HttpTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 import { parseCli } from "../src/config.js";
 import { startSandbox } from "../src/sandbox/index.js";
 import { startHttpServer } from "../src/transports/http/index.js";
 import { mb, median, quantile, round } from "./stats.js";
 
+export type LoadEra = "2025-11-25" | "2026-07-28";
+
 export interface HttpLoadResult {
+  era: LoadEra;
   sessions: number;
   callsPerSession: number;
   totalCalls: number;
@@ -46,7 +53,35 @@ async function settle(): Promise<void> {
   }
 }
 
-export async function httpLoadBench(sessions = 50, callsPerSession = 100): Promise<HttpLoadResult> {
+/** One client of the era under load: what the bench does with it. */
+interface LoadClient {
+  call(name: string, args: Record<string, unknown>): Promise<CallToolResult>;
+  close(): Promise<void>;
+}
+
+async function openClient(era: LoadEra, url: URL): Promise<LoadClient> {
+  if (era === "2025-11-25") {
+    const transport = new V1HttpTransport(url);
+    const client = new V1Client({ name: "http-load", version: "1.0.0" });
+    await client.connect(transport);
+    return {
+      call: async (name, args) => (await client.callTool({ name, arguments: args })) as CallToolResult,
+      close: async () => {
+        await transport.terminateSession().catch(() => undefined);
+        await client.close();
+      },
+    };
+  }
+  const client = new Client({ name: "http-load", version: "1.0.0" }, { versionNegotiation: { mode: { pin: era } } });
+  await client.connect(new StreamableHTTPClientTransport(url));
+  return { call: (name, args) => client.callTool({ name, arguments: args }), close: () => client.close() };
+}
+
+export async function httpLoadBench(
+  era: LoadEra = "2025-11-25",
+  sessions = 50,
+  callsPerSession = 100,
+): Promise<HttpLoadResult> {
   const sandbox = await startSandbox();
   const command = parseCli(["--sandbox", "--http", "--port", "0"], {});
   if (command.kind !== "serve") throw new Error("unexpected CLI parse");
@@ -55,29 +90,15 @@ export async function httpLoadBench(sessions = 50, callsPerSession = 100): Promi
   const server = await startHttpServer(config, { maxSessions: sessions + 16, maxSessionsPerCaller: sessions + 4 });
   const contactId = [...sandbox.store.contacts.keys()][0] ?? "con_missing";
 
-  const open = async (): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> => {
-    const transport = new StreamableHTTPClientTransport(new URL(server.url));
-    const client = new Client({ name: "http-load", version: "1.0.0" });
-    await client.connect(transport);
-    return { client, transport };
-  };
-  const call = (client: Client, i: number): Promise<unknown> =>
-    i % 2 === 0
-      ? client.callTool({ name: "get_contact", arguments: { id: contactId } })
-      : client.callTool({ name: "list_tags", arguments: {} });
-  const closeAll = async (list: Array<{ client: Client; transport: StreamableHTTPClientTransport }>): Promise<void> => {
-    await Promise.all(
-      list.map(async ({ client, transport }) => {
-        await transport.terminateSession().catch(() => undefined);
-        await client.close();
-      }),
-    );
-  };
+  const open = () => openClient(era, new URL(server.url));
+  const call = (client: LoadClient, i: number): Promise<CallToolResult> =>
+    i % 2 === 0 ? client.call("get_contact", { id: contactId }) : client.call("list_tags", {});
+  const closeAll = (list: readonly LoadClient[]) => Promise.all(list.map((client) => client.close()));
 
   try {
     // Warm up the code paths (JIT, pools) so the baseline is the steady state.
     const warm = await Promise.all(Array.from({ length: 4 }, open));
-    await Promise.all(warm.map(({ client }) => Promise.all(Array.from({ length: 10 }, (_, i) => call(client, i)))));
+    await Promise.all(warm.map((client) => Promise.all(Array.from({ length: 10 }, (_, i) => call(client, i)))));
     await closeAll(warm);
     await settle();
     const rssBaseline = process.memoryUsage().rss;
@@ -92,11 +113,11 @@ export async function httpLoadBench(sessions = 50, callsPerSession = 100): Promi
     const started = performance.now();
     const opened = await Promise.all(Array.from({ length: sessions }, open));
     await Promise.all(
-      opened.map(async ({ client }) => {
+      opened.map(async (client) => {
         for (let i = 0; i < callsPerSession; i++) {
           const t0 = performance.now();
           try {
-            const result = (await call(client, i)) as CallToolResult;
+            const result = await call(client, i);
             if (result.isError) errors++;
           } catch {
             errors++;
@@ -112,6 +133,7 @@ export async function httpLoadBench(sessions = 50, callsPerSession = 100): Promi
     await settle();
     const totalCalls = sessions * callsPerSession;
     return {
+      era,
       sessions,
       callsPerSession,
       totalCalls,
@@ -131,4 +153,30 @@ export async function httpLoadBench(sessions = 50, callsPerSession = 100): Promi
     await server.close();
     await sandbox.close();
   }
+}
+
+/**
+ * The load bench of the checkout at `root` in a fresh process: this one, or an
+ * earlier revision's built beside it (`npm run bench:before`), whose own
+ * bench/http-load-run.ts serves it with that revision's transport.
+ */
+export function httpLoadIn(root: string, era: LoadEra = "2025-11-25"): Promise<HttpLoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", "bench/http-load-run.ts", "--era", era], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.on("error", reject);
+    child.on("exit", () => {
+      try {
+        resolve({ era, ...(JSON.parse(out) as Omit<HttpLoadResult, "era">) });
+      } catch {
+        reject(new Error(`the load bench in ${root} printed no result: ${out.slice(0, 200)}`));
+      }
+    });
+  });
 }

@@ -4,10 +4,12 @@
 
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
 import { csvBench, csvLargeBench, tagBench } from "./bulk.js";
 import { clientsBench } from "./clients.js";
 import { coldStartBench } from "./cold-start.js";
-import { httpLoadBench } from "./http-load.js";
+import { type HttpLoadResult, httpLoadIn } from "./http-load.js";
 import { jobBench } from "./jobs.js";
 import { latencyBench } from "./latency.js";
 import { resultsBench } from "./results.js";
@@ -39,6 +41,32 @@ function printTable(rows: readonly Row[]): void {
   for (const [a, b, c] of rows) console.log(`${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}`);
 }
 
+/** The run whose throughput is the median of `runs`. */
+function medianRun(runs: readonly HttpLoadResult[]): HttpLoadResult | undefined {
+  return [...runs].sort((a, b) => a.throughputPerSec - b.throughputPerSec)[Math.floor(runs.length / 2)];
+}
+
+/**
+ * The HTTP load bench, each run in a fresh process: 2025-era sessions `runs`
+ * times, interleaved with as many runs of the BENCH_BEFORE build's own bench
+ * (its transport, the same machine, the same minutes), then 2026-era clients.
+ */
+async function httpLoadSideBySide(runs: number): Promise<Record<string, HttpLoadResult | undefined>> {
+  const here = fileURLToPath(new URL("..", import.meta.url));
+  const beforeRoot = process.env.BENCH_BEFORE ? dirname(process.env.BENCH_BEFORE) : undefined;
+  const now: HttpLoadResult[] = [];
+  const before: HttpLoadResult[] = [];
+  for (let i = 0; i < runs; i++) {
+    if (beforeRoot) before.push(await httpLoadIn(beforeRoot));
+    now.push(await httpLoadIn(here));
+  }
+  return {
+    httpLoad2025: medianRun(now),
+    httpLoad2026: await httpLoadIn(here, "2026-07-28"),
+    ...(beforeRoot && { httpLoadBefore: medianRun(before) }),
+  };
+}
+
 const verdict = (ok: boolean, goal: string): string => `${ok ? "ok" : "MISSED"} (goal ${goal})`;
 
 const started = Date.now();
@@ -47,7 +75,7 @@ const latency = await latencyBench(Number(process.env.BENCH_CALLS ?? 1000));
 const tokens = tokensBench();
 const results_ = await resultsBench();
 const bulk = { tagBench: await tagBench(), csvBench: await csvBench(), csvLargeBench: await csvLargeBench() };
-const httpLoad = { httpLoadBench: await httpLoadBench() };
+const httpLoad = await httpLoadSideBySide(Number(process.env.BENCH_HTTP_RUNS ?? 3));
 const clients = clientsBench();
 // The 10,000-contact job runs against a rate limit for about 3.5 minutes: BENCH_SKIP_JOB=1 leaves it out.
 const jobs = process.env.BENCH_SKIP_JOB === "1" ? {} : { jobBench: await jobBench() };
