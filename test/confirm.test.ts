@@ -263,6 +263,24 @@ describe.each(ERAS)("a %s client that cannot show a form", (era) => {
     expect(alive(jan)).toBe(true);
   });
 
+  it("previews an import above the threshold with its row count; a dry run and a small file go unasked", async () => {
+    const mcp = await client(era, AUTO);
+    const csv = (rows: number) =>
+      `name,phone\n${Array.from({ length: rows }, (_, i) => `Import ${i},+4860000${String(i).padStart(4, "0")}`).join("\n")}`;
+    const large = { csv: csv(30) };
+    const preview = textOf(await mcp.callTool("import_contacts", large));
+    expect(preview).toMatch(/^Needs the user's yes first\. Import the given CSV — 30 contacts\. /);
+    expect(sandbox.store.imports.size).toBe(0);
+    const dry = await mcp.callTool("import_contacts", { ...large, dryRun: true });
+    expect(dry.isError, textOf(dry)).toBeFalsy();
+    const small = await mcp.callTool("import_contacts", { csv: csv(3) });
+    expect(small.isError, textOf(small)).toBeFalsy();
+    expect(sandbox.store.imports.size).toBe(1);
+    const done = await mcp.callTool("import_contacts", { ...large, confirm: tokenIn(preview) });
+    expect(done.isError, textOf(done)).toBeFalsy();
+    expect(sandbox.store.imports.size).toBe(2);
+  });
+
   it("previews a bulk change with its count; a token for it acts, and asks again if it grew", async () => {
     const mcp = await client(era, AUTO);
     const before = notVip();

@@ -35,6 +35,7 @@ export const importContacts = defineTool({
   },
   output: importStatus,
   hints: CREATE,
+  confirm: "bulk",
   run: async (args, ctx) => {
     if ((args.filePath === undefined) === (args.csv === undefined)) {
       throw new ToolInputError("Give exactly one of filePath or csv. Nothing was sent.");
@@ -77,6 +78,8 @@ async function checkAndUpload(file: OpenedFile | undefined, csv: string, dryRun:
   if (dryRun) return { check, started: undefined };
   if (check.fatal) throw new ToolInputError(`Not uploaded: ${check.fatal}. Fix the file and call again.`);
   if (check.rows === 0) throw new ToolInputError("Not uploaded: the file has a header but no data rows.");
+  // Each row creates or updates a contact: above the threshold the user says yes first, told how many.
+  await ctx.confirm(() => ({ action: `Import ${file ? file.path : "the given CSV"}`, count: check.rows }));
 
   // The file's part carries its own name: given a filename too, FormData would copy it into a new File and
   // lose the stream from the descriptor (the upload would be empty).
