@@ -365,16 +365,22 @@ describe("capabilities over HTTP", () => {
   });
 });
 
+/** The API answers every path at once but GET /contacts/con_slow, held until the returned function is called. */
+function holdSlowContact(): () => void {
+  let release = (): void => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  api.respond(async (req, res) => {
+    if (req.path === "/contacts/con_slow") await held;
+    json(res, 200, req.path === "/users/me" ? { id: "usr_1" } : { id: req.path.split("/").pop() });
+  });
+  return () => release();
+}
+
 describe("shutdown", () => {
   it("lets a call in flight finish, then closes every session and refuses new requests", async () => {
-    let release = (): void => {};
-    const held = new Promise<void>((r) => {
-      release = r;
-    });
-    api.respond(async (req, res) => {
-      if (req.path === "/contacts/con_slow") await held;
-      json(res, 200, { id: req.path.split("/").pop() });
-    });
+    const release = holdSlowContact();
     const server = await startHttpServer(httpConfig(), { shutdownGraceMs: 5_000 });
     const { client } = await connectClient(server.url, KEY_A);
     const call = client.callTool({ name: "get_contact", arguments: { id: "con_slow" } });
@@ -578,14 +584,7 @@ describe("answers of a 2025-era session: JSON, or SSE when something comes befor
   });
 
   it("turns a call that outlasts a keep-alive tick into a stream kept alive, and ends it with the result", async () => {
-    let release = (): void => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    api.respond(async (req, res) => {
-      if (req.path === "/contacts/con_slow") await held;
-      json(res, 200, req.path === "/users/me" ? { id: "usr_1" } : { id: req.path.split("/").pop() });
-    });
+    const release = holdSlowContact();
     const server = await start(httpConfig(), { keepAliveMs: 20 });
     const { transport } = await connectClient(server.url, KEY_A);
     const headers = {
