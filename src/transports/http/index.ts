@@ -270,9 +270,12 @@ export async function startHttpServer(config: Config, options: HttpOptions = {})
       const route = classifyInboundRequest(inboundOf(req, parsed));
       if (route.kind === "legacy") return serveLegacySession(req, res, caller, route, parsed);
     }
-    // The exchange ends when the caller goes away: for a 2026-era call that is its cancellation.
+    // The exchange ends when the caller goes away: for a 2026-era call that is its cancellation. A
+    // response written to its end needs none (an abort costs an error and a round of listeners).
     const gone = new AbortController();
-    res.once("close", () => gone.abort());
+    res.once("close", () => {
+      if (!res.writableFinished) gone.abort();
+    });
     const url = `http://${req.headers.host ?? "localhost"}${req.url ?? MCP_PATH}`;
     const request = toWebRequest(req, url, gone.signal);
     const tenant = await tenantFor(caller, res);

@@ -35,9 +35,10 @@ export async function sendWebResponse(res: ServerResponse, response: Response): 
   }
   const reader = response.body.getReader();
   const closed = new Promise<void>((resolve) => res.once("close", resolve));
+  const gone = closed.then(() => undefined);
   try {
     for (;;) {
-      const next = await Promise.race([reader.read(), closed.then(() => undefined)]);
+      const next = await Promise.race([reader.read(), gone]);
       if (!next || next.done) break;
       if (!res.write(next.value)) await Promise.race([new Promise((r) => res.once("drain", r)), closed]);
     }
