@@ -132,8 +132,11 @@ interface Selected {
 const selections = new WeakMap<ToolSelection, Map<ConfirmMode, Selected>>();
 
 function selectedFor(selection: ToolSelection, mode: ConfirmMode): Selected {
-  const byMode = selections.get(selection) ?? new Map<ConfirmMode, Selected>();
-  selections.set(selection, byMode);
+  let byMode = selections.get(selection);
+  if (!byMode) {
+    byMode = new Map();
+    selections.set(selection, byMode);
+  }
   let selected = byMode.get(mode);
   if (!selected) {
     // The built server knows what it serves, and so what its texts may name, without loading the catalogue.
