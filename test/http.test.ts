@@ -654,6 +654,55 @@ describe("answers of a 2025-era session: JSON, or SSE when something comes befor
   });
 });
 
+describe("2026-era requests, one exchange each", () => {
+  const ENVELOPE = {
+    "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+    "io.modelcontextprotocol/clientInfo": { name: "raw", version: "1" },
+    "io.modelcontextprotocol/clientCapabilities": {},
+  };
+
+  function getContact(id: string): { headers: Record<string, string>; body: string } {
+    return {
+      headers: {
+        ...RPC_HEADERS,
+        authorization: `Bearer ${KEY_A}`,
+        "mcp-protocol-version": "2026-07-28",
+        "mcp-method": "tools/call",
+        "mcp-name": "get_contact",
+      },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 7,
+        method: "tools/call",
+        params: { name: "get_contact", arguments: { id }, _meta: ENVELOPE },
+      }),
+    };
+  }
+
+  it("answers a call, and cancels one whose client goes away before the answer", async () => {
+    let abandoned = false;
+    api.respond((req, res) => {
+      if (req.path === "/users/me") return json(res, 200, { id: "usr_1" });
+      if (req.path === "/contacts/con_quick") return json(res, 200, { id: "con_quick", name: "Quick" });
+      // Held until the server gives up on it.
+      res.once("close", () => {
+        abandoned = true;
+      });
+    });
+    const server = await start(httpConfig());
+    const answered = await raw(server.url, getContact("con_quick"));
+    expect(answered.status).toBe(200);
+    expect(answered.body).toContain("Quick");
+    const held = getContact("con_held");
+    const call = httpRequest(server.url, { method: "POST", headers: held.headers });
+    call.on("error", () => undefined);
+    call.end(held.body);
+    await expect.poll(() => authOf("/contacts/con_held").length).toBe(1);
+    call.destroy();
+    await expect.poll(() => abandoned).toBe(true);
+  });
+});
+
 describe("stateless mode", () => {
   it("serves tools/list and a call with no session, and keeps nothing afterwards", async () => {
     const server = await start(httpConfig({}, true));

@@ -11,15 +11,13 @@ function say(text: string): GetPromptResult {
 }
 
 export function registerPrompts(server: McpServer, workspace: Workspace): void {
+  const args = argsFor(workspace);
   server.registerPrompt(
     "segment-and-tag",
     {
       title: "Segment and tag",
       description: "Find the contacts matching a description and tag them all.",
-      argsSchema: z.object({
-        segment: z.string().describe("Who, e.g. customers in Krakow who signed up in March"),
-        tag: completable(z.string().describe("Tag name (existing or new)"), completeNames(workspace, "tags")),
-      }),
+      argsSchema: args.segmentAndTag,
     },
     ({ segment, tag }) =>
       say(
@@ -37,17 +35,7 @@ export function registerPrompts(server: McpServer, workspace: Workspace): void {
     {
       title: "Record an event",
       description: "Record something a contact did (order paid, signup) as an event that journeys can react to.",
-      argsSchema: z.object({
-        contact: completable(
-          z.string().describe("Contact id (a completion: id — name), or a name/phone/email to search"),
-          completeContacts(workspace),
-        ),
-        eventType: completable(
-          z.string().describe("Event type name, e.g. order.paid"),
-          completeNames(workspace, "eventTypes"),
-        ),
-        details: z.string().describe("What happened, e.g. paid order 4827, 199.99 PLN"),
-      }),
+      argsSchema: args.recordAnEvent,
     },
     ({ contact, eventType, details }) => {
       const id = contactIdOf(contact);
@@ -69,13 +57,7 @@ export function registerPrompts(server: McpServer, workspace: Workspace): void {
     {
       title: "Triage open conversations",
       description: "Summarise the open conversations by urgency and draft replies for approval.",
-      argsSchema: z.object({
-        // Optional outside completable(): the SDK finds completion metadata on the unwrapped schema.
-        inbox: completable(
-          z.string().describe("Only this inbox (name or id); omit for all"),
-          completeNames(workspace, "inboxes"),
-        ).optional(),
-      }),
+      argsSchema: args.triageOpenConversations,
     },
     ({ inbox }) =>
       say(
@@ -87,4 +69,44 @@ export function registerPrompts(server: McpServer, workspace: Workspace): void {
         ].join("\n"),
       ),
   );
+}
+
+// Zod schemas are costly to build, and an HTTP server builds an instance per 2026-era request:
+// the arguments, whose completions read the workspace, are built once per workspace.
+const argsByWorkspace = new WeakMap<Workspace, ReturnType<typeof promptArgs>>();
+
+function argsFor(workspace: Workspace): ReturnType<typeof promptArgs> {
+  let args = argsByWorkspace.get(workspace);
+  if (!args) {
+    args = promptArgs(workspace);
+    argsByWorkspace.set(workspace, args);
+  }
+  return args;
+}
+
+function promptArgs(workspace: Workspace) {
+  return {
+    segmentAndTag: z.object({
+      segment: z.string().describe("Who, e.g. customers in Krakow who signed up in March"),
+      tag: completable(z.string().describe("Tag name (existing or new)"), completeNames(workspace, "tags")),
+    }),
+    recordAnEvent: z.object({
+      contact: completable(
+        z.string().describe("Contact id (a completion: id — name), or a name/phone/email to search"),
+        completeContacts(workspace),
+      ),
+      eventType: completable(
+        z.string().describe("Event type name, e.g. order.paid"),
+        completeNames(workspace, "eventTypes"),
+      ),
+      details: z.string().describe("What happened, e.g. paid order 4827, 199.99 PLN"),
+    }),
+    triageOpenConversations: z.object({
+      // Optional outside completable(): the SDK finds completion metadata on the unwrapped schema.
+      inbox: completable(
+        z.string().describe("Only this inbox (name or id); omit for all"),
+        completeNames(workspace, "inboxes"),
+      ).optional(),
+    }),
+  };
 }

@@ -67,51 +67,72 @@ export type ChangeDelivery =
     }
   | { kind: "entry" };
 
-export function registerResources(server: McpServer, workspace: Workspace, delivery: ChangeDelivery): void {
-  for (const [kind, about] of Object.entries(ABOUT) as [DefinitionKind, (typeof ABOUT)[DefinitionKind]][]) {
+// What does not depend on the workspace is worked out once: an HTTP server registers these on an
+// instance per 2026-era request.
+const DEFINITION_RESOURCES = (Object.entries(ABOUT) as [DefinitionKind, (typeof ABOUT)[DefinitionKind]][]).map(
+  ([kind, about]) => {
     const source = DEFINITIONS[kind];
-    const lister = asTool(source.listTool, source.path, about.scope);
-    server.registerResource(
-      source.listTool.replace(/^list_/, ""),
-      source.uri,
-      { title: about.title, description: `${about.description} ${FRESHNESS}`, mimeType: JSON_TYPE },
-      async (uri) => {
-        try {
-          // Always current: another replica, or someone in the Flownally app, may have changed them.
-          // The listing also refreshes the cache that name lookups and completions use.
-          const { items, fetchedAt } = await workspace.get(kind, { refresh: true });
-          const body = { [source.itemsKey]: items, fetchedAt: new Date(fetchedAt).toISOString() };
-          return contents(uri.href, body);
-        } catch (err) {
-          throw readError(err, lister, {});
-        }
-      },
-    );
+    return {
+      kind,
+      source,
+      name: source.listTool.replace(/^list_/, ""),
+      metadata: { title: about.title, description: `${about.description} ${FRESHNESS}`, mimeType: JSON_TYPE },
+      lister: asTool(source.listTool, source.path, about.scope),
+    };
+  },
+);
+
+const GET_CONTACT = asTool("get_contact", "/contacts/{id}", "contact:read", [
+  { arg: "id", kind: "contacts", shape: "one" },
+]);
+
+const CONTACT_METADATA = {
+  title: "Contact",
+  description:
+    "One contact with identities, tagIds, custom field values and archive state. Always read live. Completions offer `con_… — name (phone)`; the id in front is what is read.",
+  mimeType: JSON_TYPE,
+};
+
+/** The contact template, its completions reading `workspace`: one per workspace. */
+const contactTemplates = new WeakMap<Workspace, ResourceTemplate>();
+
+function contactTemplate(workspace: Workspace): ResourceTemplate {
+  let template = contactTemplates.get(workspace);
+  if (!template) {
+    template = new ResourceTemplate(CONTACT_TEMPLATE, {
+      list: undefined,
+      complete: { id: completeContacts(workspace) },
+    });
+    contactTemplates.set(workspace, template);
+  }
+  return template;
+}
+
+export function registerResources(server: McpServer, workspace: Workspace, delivery: ChangeDelivery): void {
+  for (const { kind, source, name, metadata, lister } of DEFINITION_RESOURCES) {
+    server.registerResource(name, source.uri, metadata, async (uri) => {
+      try {
+        // Always current: another replica, or someone in the Flownally app, may have changed them.
+        // The listing also refreshes the cache that name lookups and completions use.
+        const { items, fetchedAt } = await workspace.get(kind, { refresh: true });
+        const body = { [source.itemsKey]: items, fetchedAt: new Date(fetchedAt).toISOString() };
+        return contents(uri.href, body);
+      } catch (err) {
+        throw readError(err, lister, {});
+      }
+    });
   }
 
-  const getContact = asTool("get_contact", "/contacts/{id}", "contact:read", [
-    { arg: "id", kind: "contacts", shape: "one" },
-  ]);
-  server.registerResource(
-    "contact",
-    new ResourceTemplate(CONTACT_TEMPLATE, { list: undefined, complete: { id: completeContacts(workspace) } }),
-    {
-      title: "Contact",
-      description:
-        "One contact with identities, tagIds, custom field values and archive state. Always read live. Completions offer `con_… — name (phone)`; the id in front is what is read.",
-      mimeType: JSON_TYPE,
-    },
-    async (_uri, variables) => {
-      // A completion picked as it was offered ("con_… — Anna Kowalska (+48…)") stands for its id.
-      const id = contactIdOf(decodeURIComponent(String(variables.id ?? "")));
-      try {
-        const { data } = await workspace.client.request({ method: "GET", path: fillPath("/contacts/{id}", { id }) });
-        return contents(CONTACT_TEMPLATE.replace("{id}", encodeURIComponent(id)), data);
-      } catch (err) {
-        throw readError(err, getContact, { id });
-      }
-    },
-  );
+  server.registerResource("contact", contactTemplate(workspace), CONTACT_METADATA, async (_uri, variables) => {
+    // A completion picked as it was offered ("con_… — Anna Kowalska (+48…)") stands for its id.
+    const id = contactIdOf(decodeURIComponent(String(variables.id ?? "")));
+    try {
+      const { data } = await workspace.client.request({ method: "GET", path: fillPath("/contacts/{id}", { id }) });
+      return contents(CONTACT_TEMPLATE.replace("{id}", encodeURIComponent(id)), data);
+    } catch (err) {
+      throw readError(err, GET_CONTACT, { id });
+    }
+  });
 
   server.server.registerCapabilities({ resources: { subscribe: true, listChanged: true } });
   const subscribed = subscriptions(server);

@@ -15,7 +15,7 @@ import {
 import * as z from "zod";
 import type { FlownallyClient } from "../client/http.js";
 import { isRecord } from "../client/shapes.js";
-import { type ConfirmSettings, DEFAULT_CONFIRM } from "../config.js";
+import { type ConfirmMode, type ConfirmSettings, DEFAULT_CONFIRM } from "../config.js";
 import { FileRoots } from "../files/roots.js";
 import { Jobs } from "../jobs/index.js";
 import type { CallRecord, CallRecorder } from "../journal/calls.js";
@@ -102,26 +102,66 @@ export function registerTools(
   options: RegistryOptions,
   extension?: ToolExtension,
 ): void {
-  // The built server knows what it serves, and so what its texts may name, without loading the catalogue.
   const { mode } = options.confirm ?? DEFAULT_CONFIRM;
-  const precomputed = precomputedSelection(selection, mode);
-  const profile = precomputed?.profile;
+  const selected = selectedFor(selection, mode);
   serve(
     server,
     {
-      listed: precomputed?.listed,
+      listed: selected.listed,
       load: async () => {
-        const tools = selectTools(await loadCatalogue(), selection);
-        const served = { ...options, profile: profile ?? profileOf(tools) };
-        return tools.map((tool) => ({
-          listed: listedForMode(listedTool(tool, served.profile), tool.confirm, mode),
-          call: (args, ctx) => callTool(tool, args, ctx, served),
-        }));
+        const { tools, profile } = await selected.load();
+        const served = { ...options, profile };
+        return tools.map(({ tool, listed }) => ({ listed, call: (args, ctx) => callTool(tool, args, ctx, served) }));
       },
     },
     options,
     extension,
   );
+}
+
+/** What a selection serves under a confirm mode, the same for every instance serving it. */
+interface Selected {
+  /** The tools/list entries, when the build precomputed them. */
+  listed: readonly ListedTool[] | undefined;
+  /** The definitions with their entries and the profile their texts render for; loaded once. */
+  load(): Promise<{ tools: readonly { tool: Tool; listed: ListedTool }[]; profile: Profile }>;
+}
+
+// One configuration makes an instance per 2026-era HTTP request (and per 2025 session), and each
+// would otherwise select and list the whole catalogue again; what is kept is immutable.
+const selections = new WeakMap<ToolSelection, Map<ConfirmMode, Selected>>();
+
+function selectedFor(selection: ToolSelection, mode: ConfirmMode): Selected {
+  let byMode = selections.get(selection);
+  if (!byMode) {
+    byMode = new Map();
+    selections.set(selection, byMode);
+  }
+  let selected = byMode.get(mode);
+  if (!selected) {
+    // The built server knows what it serves, and so what its texts may name, without loading the catalogue.
+    const precomputed = precomputedSelection(selection, mode);
+    let loaded: ReturnType<Selected["load"]> | undefined;
+    selected = {
+      listed: precomputed?.listed,
+      load: () => {
+        loaded ??= loadCatalogue().then((catalogue) => {
+          const tools = selectTools(catalogue, selection);
+          const profile = precomputed?.profile ?? profileOf(tools);
+          return {
+            profile,
+            tools: tools.map((tool) => ({
+              tool,
+              listed: listedForMode(listedTool(tool, profile), tool.confirm, mode),
+            })),
+          };
+        });
+        return loaded;
+      },
+    };
+    byMode.set(mode, selected);
+  }
+  return selected;
 }
 
 // The spec's schema parses `arguments` as a record, which silently drops an own

@@ -68,24 +68,24 @@ export class Views implements ToolExtension {
 
   /** The ui:// resources; call once the other resources are registered (capabilities keep their order). */
   registerResources(): void {
-    for (const view of VIEWS) {
-      const resource = registerAppResource(
-        this.server,
-        `view-${view.id}`,
-        view.uri,
-        { title: view.title, description: view.description, _meta: { ui: UI_META } },
-        async () => ({
-          contents: [
-            { uri: view.uri, mimeType: RESOURCE_MIME_TYPE, text: await viewHtml(view.id), _meta: { ui: UI_META } },
-          ],
-        }),
-      );
-      // McpServer lists and reads only enabled resources and gives their handlers no say per request:
-      // enabled is asked of the client behind this instance each time, and never changes by notification.
-      Object.defineProperty(resource, "enabled", { get: () => this.ui.connection(), set: () => {} });
+    // McpServer lists and reads only enabled resources and gives their handlers no say per request:
+    // enabled is asked of the client behind this instance each time, and never changes by notification.
+    const enabled = { get: () => this.ui.connection(), set: () => {} };
+    for (const { name, uri, metadata, read } of VIEW_RESOURCES) {
+      Object.defineProperty(registerAppResource(this.server, name, uri, metadata, read), "enabled", enabled);
     }
   }
 }
+
+// The same for every instance (an HTTP server makes one per 2026-era request): built once.
+const VIEW_RESOURCES = VIEWS.map((view) => ({
+  name: `view-${view.id}`,
+  uri: view.uri,
+  metadata: { title: view.title, description: view.description, _meta: { ui: UI_META } },
+  read: async () => ({
+    contents: [{ uri: view.uri, mimeType: RESOURCE_MIME_TYPE, text: await viewHtml(view.id), _meta: { ui: UI_META } }],
+  }),
+}));
 
 function byName(tools: readonly Tool[], name: string): Tool {
   const tool = tools.find((t) => t.name === name);

@@ -115,7 +115,7 @@ export function httpOptionsFromEnv(env: Readonly<Record<string, string | undefin
 
 // ---- Requests ----
 
-type Body = { ok: true; raw: Buffer; value: unknown } | { ok: false; status: number; code: number; message: string };
+type Body = { ok: true; value: unknown } | { ok: false; status: number; code: number; message: string };
 
 async function readJsonBody(req: IncomingMessage, limit: number): Promise<Body> {
   const tooLarge: Body = { ok: false, status: 413, code: -32000, message: `Request body over ${limit} bytes.` };
@@ -135,7 +135,7 @@ async function readJsonBody(req: IncomingMessage, limit: number): Promise<Body> 
   }
   const raw = Buffer.concat(chunks);
   try {
-    return { ok: true, raw, value: JSON.parse(raw.toString("utf8")) };
+    return { ok: true, value: JSON.parse(raw.toString("utf8")) };
   } catch {
     return { ok: false, status: 400, code: -32700, message: "Parse error: the body is not JSON." };
   }
@@ -260,23 +260,24 @@ export async function startHttpServer(config: Config, options: HttpOptions = {})
   };
 
   const serveMcp = async (req: IncomingMessage, res: ServerResponse, caller: Caller): Promise<void> => {
-    let raw: Buffer | undefined;
     let parsed: unknown;
     if (req.method === "POST") {
       const body = await readJsonBody(req, maxBody);
       if (!body.ok) return sendRpcError(res, body.status, body.code, body.message, { connection: "close" });
-      raw = body.raw;
       parsed = body.value;
     }
     if (!http.stateless) {
       const route = classifyInboundRequest(inboundOf(req, parsed));
       if (route.kind === "legacy") return serveLegacySession(req, res, caller, route, parsed);
     }
-    // The exchange ends when the caller goes away: for a 2026-era call that is its cancellation.
+    // The exchange ends when the caller goes away: for a 2026-era call that is its cancellation. A
+    // response written to its end needs none (an abort costs an error and a round of listeners).
     const gone = new AbortController();
-    res.once("close", () => gone.abort());
+    res.once("close", () => {
+      if (!res.writableFinished) gone.abort();
+    });
     const url = `http://${req.headers.host ?? "localhost"}${req.url ?? MCP_PATH}`;
-    const request = toWebRequest(req, url, raw, gone.signal);
+    const request = toWebRequest(req, url, gone.signal);
     const tenant = await tenantFor(caller, res);
     if (!tenant) return;
     try {

@@ -1,26 +1,22 @@
 // Between node:http and the SDK's web-standard entries: a Request from what
-// node:http received (the body already read and size-checked), and a Response
-// written back, streamed as it comes (SSE included).
+// node:http received, and a Response written back, streamed as it comes (SSE
+// included).
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 
-export function toWebRequest(
-  req: IncomingMessage,
-  url: string,
-  body: Buffer | undefined,
-  signal: AbortSignal,
-): Request {
+/**
+ * The Request the SDK's handler reads headers, URL and signal from. Without the
+ * body: the caller has read, size-checked and parsed it, and hands the SDK the
+ * parsed value (`parsedBody`), so nothing reads it again; a body stream per
+ * request would only be built and dropped.
+ */
+export function toWebRequest(req: IncomingMessage, url: string, signal: AbortSignal): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
     for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
   }
-  return new Request(url, {
-    method: req.method ?? "GET",
-    headers,
-    ...(body !== undefined && req.method !== "GET" && req.method !== "HEAD" && { body: new Uint8Array(body) }),
-    signal,
-  });
+  return new Request(url, { method: req.method ?? "GET", headers, signal });
 }
 
 /**
@@ -39,9 +35,10 @@ export async function sendWebResponse(res: ServerResponse, response: Response): 
   }
   const reader = response.body.getReader();
   const closed = new Promise<void>((resolve) => res.once("close", resolve));
+  const gone = closed.then(() => undefined);
   try {
     for (;;) {
-      const next = await Promise.race([reader.read(), closed.then(() => undefined)]);
+      const next = await Promise.race([reader.read(), gone]);
       if (!next || next.done) break;
       if (!res.write(next.value)) await Promise.race([new Promise((r) => res.once("drain", r)), closed]);
     }
