@@ -23,7 +23,6 @@ ENV NODE_ENV=production
 # over it: so -e FLOWNALLY_PORT moves the server, and the health check below follows it.
 ENV FLOWNALLY_HTTP=1 FLOWNALLY_HOST=0.0.0.0 FLOWNALLY_PORT=3000
 WORKDIR /app
-# package.json carries "type": "module", which node needs to load dist/*.js as ESM.
 COPY package.json LICENSE README.md ./
 COPY --from=build /app/dist ./dist
 USER node

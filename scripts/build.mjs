@@ -134,7 +134,7 @@ await writeNotices(
 await buildViews();
 
 for (const file of ["dist/front.cjs", "dist/server.cjs"]) {
-  // cli-entry.mjs wraps each bundle in a function: a hashbang line there would be a syntax error.
+  // cli-entry.cjs wraps each bundle in a function: a hashbang line there would be a syntax error.
   const bundle = (await readFile(file, "utf8")).replace(/^#!.*\n/, "");
   // vm.Script is given no dynamic-import loader, so nothing may be left for node to import().
   if (/\bimport\(/.test(bundle)) throw new Error(`${file} still calls import(); vm.Script cannot run it`);
@@ -144,7 +144,9 @@ for (const file of ["dist/front.cjs", "dist/server.cjs"]) {
   if (wide) throw new Error(`${file} holds "${wide[0]}" near "${bundle.slice(wide.index - 60, wide.index)}"`);
   await writeFile(file, bundle);
 }
-await copyFile("scripts/cli-entry.mjs", "dist/cli.js");
+await copyFile("scripts/cli-entry.cjs", "dist/cli.js");
+// dist/cli.js is CommonJS whatever the package's own "type" says: the nearest package.json decides how node loads it.
+await writeFile("dist/package.json", '{ "type": "commonjs" }\n');
 await chmod("dist/cli.js", 0o755);
 await writeCodeCache();
 
