@@ -114,6 +114,13 @@ function raw(
 }
 
 const RPC_HEADERS = { "content-type": "application/json", accept: "application/json, text/event-stream" };
+/** What a raw POST to key A's session sends. */
+const sessionHeaders = (sessionId: string | undefined) => ({
+  ...RPC_HEADERS,
+  authorization: `Bearer ${KEY_A}`,
+  "mcp-session-id": sessionId ?? "",
+  "mcp-protocol-version": "2025-06-18",
+});
 const INITIALIZE = JSON.stringify({
   jsonrpc: "2.0",
   id: 1,
@@ -587,12 +594,7 @@ describe("answers of a 2025-era session: JSON, or SSE when something comes befor
     const release = holdSlowContact();
     const server = await start(httpConfig(), { keepAliveMs: 20 });
     const { transport } = await connectClient(server.url, KEY_A);
-    const headers = {
-      ...RPC_HEADERS,
-      authorization: `Bearer ${KEY_A}`,
-      "mcp-session-id": transport.sessionId ?? "",
-      "mcp-protocol-version": "2025-06-18",
-    };
+    const headers = sessionHeaders(transport.sessionId);
     let received = "";
     const answered = new Promise<{ contentType: string; ended: Promise<void> }>((resolve, reject) => {
       const call = httpRequest(server.url, { method: "POST", headers }, (res) => {
@@ -632,12 +634,7 @@ describe("answers of a 2025-era session: JSON, or SSE when something comes befor
     });
     const server = await start(httpConfig());
     const { transport } = await connectClient(server.url, KEY_A);
-    const headers = {
-      ...RPC_HEADERS,
-      authorization: `Bearer ${KEY_A}`,
-      "mcp-session-id": transport.sessionId ?? "",
-      "mcp-protocol-version": "2025-06-18",
-    };
+    const headers = sessionHeaders(transport.sessionId);
     const call = httpRequest(server.url, { method: "POST", headers });
     call.on("error", () => undefined);
     call.end(
