@@ -21,6 +21,7 @@ import {
   startView,
   stringOf,
   structured,
+  table,
 } from "./lib/ui.js";
 
 /** How often a running job is looked at. */
@@ -273,16 +274,11 @@ function preview(bridge: Bridge, plan: Plan) {
           ),
     ),
     plan.sample.length
-      ? h(
-          "table",
+      ? table(
           { class: "sample" },
-          h("thead", {}, h("tr", {}, h("th", {}, "Name"), h("th", {}, "Phone"))),
-          h(
-            "tbody",
-            {},
-            plan.sample.map((s) =>
-              h("tr", { "data-id": s.id }, h("td", {}, s.name || s.id), h("td", { class: "num" }, s.phone ?? "")),
-            ),
+          ["Name", "Phone"],
+          plan.sample.map((s) =>
+            h("tr", { "data-id": s.id }, h("td", {}, s.name || s.id), h("td", { class: "num" }, s.phone ?? "")),
           ),
         )
       : null,
@@ -331,16 +327,11 @@ function progress(bridge: Bridge, job: JobState) {
     ),
     job.reason ? banner(job.status === "done" ? "info" : "warn", job.reason) : null,
     job.failures.length
-      ? h(
-          "table",
+      ? table(
           { class: "failures" },
-          h("thead", {}, h("tr", {}, h("th", {}, "Contact"), h("th", {}, "Why it failed"))),
-          h(
-            "tbody",
-            {},
-            job.failures.map((f) =>
-              h("tr", { "data-id": f.contactId }, h("td", {}, f.name), h("td", { class: "bad" }, f.error)),
-            ),
+          ["Contact", "Why it failed"],
+          job.failures.map((f) =>
+            h("tr", { "data-id": f.contactId }, h("td", {}, f.name), h("td", { class: "bad" }, f.error)),
           ),
         )
       : null,
@@ -368,26 +359,21 @@ function jobActions(state: State, job: JobState, actions: Actions) {
 }
 
 function recentList(items: Record<string, unknown>[], actions: Actions) {
-  return h(
-    "table",
+  return table(
     { class: "recent" },
-    h("thead", {}, h("tr", {}, h("th", {}, "When"), h("th", {}, "What"), h("th", {}, "Status"), h("th", {}))),
-    h(
-      "tbody",
-      {},
-      items.map((item) => {
-        const id = stringOf(item.id) ?? "";
-        const isJob = id.startsWith("job_");
-        return h(
-          "tr",
-          {},
-          h("td", { class: "nowrap" }, stringOf(item.time) ?? ""),
-          h("td", {}, stringOf(item.tool) ?? "", " ", h("span", { class: "muted mono" }, id)),
-          h("td", {}, stringOf(item.status) ?? (item.ok === false ? "failed" : "ok")),
-          h("td", {}, isJob ? h("button", { class: "ghost", onclick: () => actions.show(id) }, "Show") : null),
-        );
-      }),
-    ),
+    ["When", "What", "Status", null],
+    items.map((item) => {
+      const id = stringOf(item.id) ?? "";
+      const isJob = id.startsWith("job_");
+      return h(
+        "tr",
+        {},
+        h("td", { class: "nowrap" }, stringOf(item.time) ?? ""),
+        h("td", {}, stringOf(item.tool) ?? "", " ", h("span", { class: "muted mono" }, id)),
+        h("td", {}, stringOf(item.status) ?? (item.ok === false ? "failed" : "ok")),
+        h("td", {}, isJob ? h("button", { class: "ghost", onclick: () => actions.show(id) }, "Show") : null),
+      );
+    }),
   );
 }
 

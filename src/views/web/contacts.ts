@@ -19,6 +19,7 @@ import {
   startView,
   stringOf,
   structured,
+  table,
 } from "./lib/ui.js";
 
 /** Rows a page when the call did not say (list_contacts' own pageSize is kept). */
@@ -214,7 +215,7 @@ function view(bridge: Bridge, state: State, actions: Actions) {
     state.picking ? picker(state, actions) : null,
     state.message ?? null,
     filterBar(state, actions),
-    h("div", { class: "scroll" }, table(state, actions)),
+    h("div", { class: "scroll" }, contactTable(state, actions)),
     h(
       "div",
       { class: "bar" },
@@ -306,73 +307,53 @@ function filterBar(state: State, actions: Actions) {
   );
 }
 
-function table(state: State, actions: Actions) {
+function contactTable(state: State, actions: Actions) {
   const columns = keyFields(state);
   const allSelected = state.rows.length > 0 && state.rows.every((r) => state.selected.has(r.id));
-  return h(
-    "table",
+  return table(
     {},
-    h(
-      "thead",
-      {},
-      h(
-        "tr",
-        {},
-        h(
-          "th",
+    [
+      h("input", { type: "checkbox", "aria-label": "Select all", checked: allSelected, onchange: actions.toggleAll }),
+      "Name",
+      "Phone",
+      "Tags",
+      ...columns.map((c) => c.name),
+    ],
+    state.rows.length === 0
+      ? h(
+          "tr",
           {},
-          h("input", {
-            type: "checkbox",
-            "aria-label": "Select all",
-            checked: allSelected,
-            onchange: actions.toggleAll,
-          }),
-        ),
-        h("th", {}, "Name"),
-        h("th", {}, "Phone"),
-        h("th", {}, "Tags"),
-        columns.map((c) => h("th", {}, c.name)),
-      ),
-    ),
-    h(
-      "tbody",
-      {},
-      state.rows.length === 0
-        ? h(
+          h("td", { colspan: 4 + columns.length, class: "muted" }, state.busy ? "Loading…" : "No contacts match."),
+        )
+      : state.rows.map((r) =>
+          h(
             "tr",
-            {},
-            h("td", { colspan: 4 + columns.length, class: "muted" }, state.busy ? "Loading…" : "No contacts match."),
-          )
-        : state.rows.map((r) =>
+            { class: state.selected.has(r.id) ? "selected" : "", "data-id": r.id },
             h(
-              "tr",
-              { class: state.selected.has(r.id) ? "selected" : "", "data-id": r.id },
-              h(
-                "td",
-                {},
-                h("input", {
-                  type: "checkbox",
-                  "aria-label": `Select ${r.name || r.id}`,
-                  checked: state.selected.has(r.id),
-                  onchange: () => actions.toggle(r.id),
-                }),
-              ),
-              h(
-                "td",
-                { class: "nowrap" },
-                r.name || h("span", { class: "muted mono" }, r.id),
-                r.archived ? chip("archived") : null,
-              ),
-              h("td", { class: "num nowrap" }, r.phone ?? ""),
-              h(
-                "td",
-                {},
-                r.tags.map((t) => chip(t.name)),
-              ),
-              columns.map((c) => h("td", { class: "nowrap" }, r.fields[c.key] ?? "")),
+              "td",
+              {},
+              h("input", {
+                type: "checkbox",
+                "aria-label": `Select ${r.name || r.id}`,
+                checked: state.selected.has(r.id),
+                onchange: () => actions.toggle(r.id),
+              }),
             ),
+            h(
+              "td",
+              { class: "nowrap" },
+              r.name || h("span", { class: "muted mono" }, r.id),
+              r.archived ? chip("archived") : null,
+            ),
+            h("td", { class: "num nowrap" }, r.phone ?? ""),
+            h(
+              "td",
+              {},
+              r.tags.map((t) => chip(t.name)),
+            ),
+            columns.map((c) => h("td", { class: "nowrap" }, r.fields[c.key] ?? "")),
           ),
-    ),
+        ),
   );
 }
 

@@ -17,6 +17,7 @@ import {
   startView,
   stringOf,
   structured,
+  table,
 } from "./lib/ui.js";
 
 /** How often a running import is looked at. */
@@ -152,29 +153,24 @@ function mapping(check: Check, fields: readonly FieldDef[]) {
   ];
   return [
     h("h2", {}, "Columns"),
-    h(
-      "table",
+    table(
       { class: "mapping" },
-      h("thead", {}, h("tr", {}, h("th", {}, "CSV column"), h("th", {}, "Imported as"))),
-      h(
-        "tbody",
-        {},
-        columns.map(([column, target]) =>
+      ["CSV column", "Imported as"],
+      columns.map(([column, target]) =>
+        h(
+          "tr",
+          {},
+          h("td", {}, column),
           h(
-            "tr",
-            {},
-            h("td", {}, column),
-            h(
-              "td",
-              { class: target === null ? "muted" : "" },
-              target === null
-                ? "ignored: no such field"
-                : target === "name"
-                  ? "Name"
-                  : target === "phone"
-                    ? "Phone"
-                    : `Field: ${fields.find((f) => f.id === target)?.name ?? target}`,
-            ),
+            "td",
+            { class: target === null ? "muted" : "" },
+            target === null
+              ? "ignored: no such field"
+              : target === "name"
+                ? "Name"
+                : target === "phone"
+                  ? "Phone"
+                  : `Field: ${fields.find((f) => f.id === target)?.name ?? target}`,
           ),
         ),
       ),
@@ -193,40 +189,25 @@ function errorGrid(errors: readonly RowError[], check: Check | undefined) {
     h(
       "div",
       { class: "scroll" },
-      h(
-        "table",
+      table(
         { class: "errors" },
-        h(
-          "thead",
-          {},
-          h(
+        ["Row", ...columns, "Row problem"],
+        rows.map((row) => {
+          const here = errors.filter((e) => e.row === row);
+          const whole = here.filter((e) => !e.column);
+          return h(
             "tr",
-            {},
-            h("th", {}, "Row"),
-            columns.map((c) => h("th", {}, c)),
-            h("th", {}, "Row problem"),
-          ),
-        ),
-        h(
-          "tbody",
-          {},
-          rows.map((row) => {
-            const here = errors.filter((e) => e.row === row);
-            const whole = here.filter((e) => !e.column);
-            return h(
-              "tr",
-              { "data-row": row },
-              h("td", { class: "num" }, row),
-              columns.map((c) => {
-                const cell = here.filter((e) => e.column === c);
-                return cell.length
-                  ? h("td", { class: "bad", "data-column": c }, cell.map((e) => e.message).join("; "))
-                  : h("td", {}, "");
-              }),
-              wholeRows ? h("td", { class: whole.length ? "bad" : "" }, whole.map((e) => e.message).join("; ")) : null,
-            );
-          }),
-        ),
+            { "data-row": row },
+            h("td", { class: "num" }, row),
+            columns.map((c) => {
+              const cell = here.filter((e) => e.column === c);
+              return cell.length
+                ? h("td", { class: "bad", "data-column": c }, cell.map((e) => e.message).join("; "))
+                : h("td", {}, "");
+            }),
+            wholeRows ? h("td", { class: whole.length ? "bad" : "" }, whole.map((e) => e.message).join("; ")) : null,
+          );
+        }),
       ),
     ),
   ];

@@ -34,6 +34,24 @@ function append(el: Node, children: readonly Child[]): void {
   }
 }
 
+/** A table: one header cell for each of `headings`, and `rows` as its body. */
+export function table(props: Props, headings: readonly Child[], rows: Child): HTMLTableElement {
+  return h(
+    "table",
+    props,
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        headings.map((heading) => h("th", {}, heading)),
+      ),
+    ),
+    h("tbody", {}, rows),
+  );
+}
+
 /** Replaces what `el` shows. */
 export function show(el: Element, ...children: Child[]): void {
   el.replaceChildren();
