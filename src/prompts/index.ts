@@ -4,6 +4,7 @@
 
 import { completable, type GetPromptResult, type McpServer } from "@modelcontextprotocol/server";
 import * as z from "zod";
+import { kept } from "../memo.js";
 import { completeContacts, completeNames, contactIdOf, type Workspace } from "../workspace/index.js";
 
 function say(text: string): GetPromptResult {
@@ -76,12 +77,7 @@ export function registerPrompts(server: McpServer, workspace: Workspace): void {
 const argsByWorkspace = new WeakMap<Workspace, ReturnType<typeof promptArgs>>();
 
 function argsFor(workspace: Workspace): ReturnType<typeof promptArgs> {
-  let args = argsByWorkspace.get(workspace);
-  if (!args) {
-    args = promptArgs(workspace);
-    argsByWorkspace.set(workspace, args);
-  }
-  return args;
+  return kept(argsByWorkspace, workspace, () => promptArgs(workspace));
 }
 
 function promptArgs(workspace: Workspace) {

@@ -12,6 +12,7 @@ import {
 } from "@modelcontextprotocol/server";
 import { ApiError } from "../client/errors.js";
 import { fillPath } from "../client/path.js";
+import { kept } from "../memo.js";
 import { describeFailure } from "../tools/errors.js";
 import { READ, type Tool } from "../tools/types.js";
 import { completeContacts, contactIdOf, DEFINITIONS, type DefinitionKind, type Workspace } from "../workspace/index.js";
@@ -97,15 +98,11 @@ const CONTACT_METADATA = {
 const contactTemplates = new WeakMap<Workspace, ResourceTemplate>();
 
 function contactTemplate(workspace: Workspace): ResourceTemplate {
-  let template = contactTemplates.get(workspace);
-  if (!template) {
-    template = new ResourceTemplate(CONTACT_TEMPLATE, {
-      list: undefined,
-      complete: { id: completeContacts(workspace) },
-    });
-    contactTemplates.set(workspace, template);
-  }
-  return template;
+  return kept(
+    contactTemplates,
+    workspace,
+    () => new ResourceTemplate(CONTACT_TEMPLATE, { list: undefined, complete: { id: completeContacts(workspace) } }),
+  );
 }
 
 export function registerResources(server: McpServer, workspace: Workspace, delivery: ChangeDelivery): void {

@@ -28,6 +28,7 @@ import * as z from "zod";
 import { canonicalJson } from "../canonical.js";
 import type { ApiClient } from "../client/http.js";
 import type { ConfirmSettings } from "../config.js";
+import { kept } from "../memo.js";
 import { mayAsk } from "./confirm-modes.js";
 import type { CallContext, Confirm, Preview, Tool, ToolContext } from "./types.js";
 
@@ -89,17 +90,14 @@ interface Signer {
 const signers = new WeakMap<ApiClient, Promise<Signer>>();
 
 function signerOf(client: ApiClient): Promise<Signer> {
-  let signer = signers.get(client);
-  if (!signer) {
-    signer = Promise.all([client.derivedSecret("confirm token v1"), client.derivedSecret("confirm question v1")]).then(
-      ([token, question]) => ({
+  return kept(signers, client, () =>
+    Promise.all([client.derivedSecret("confirm token v1"), client.derivedSecret("confirm question v1")]).then(
+      ([token, question]): Signer => ({
         mac: (data) => createHmac("sha256", token).update(data).digest(),
         codec: createRequestStateCodec<Question>({ key: question, ttlSeconds: TTL_MS / 1000 }),
       }),
-    );
-    signers.set(client, signer);
-  }
-  return signer;
+    ),
+  );
 }
 
 /**

@@ -12,6 +12,7 @@
 import * as z from "zod";
 import { apiPath } from "../client/path.js";
 import { isRecord, phoneOf } from "../client/shapes.js";
+import { kept } from "../memo.js";
 import { fieldByKey } from "../workspace/names.js";
 import type { Definition, DefinitionKind, Workspace } from "../workspace/workspace.js";
 import type { ToolContext } from "./types.js";
@@ -403,7 +404,7 @@ function eventGroups(events: readonly Rec[], view: View): Rec[] {
   const groups = new Map<string, Rec[]>();
   for (const e of events) {
     const name = typeName(e, view) ?? str(e.eventTypeId) ?? "";
-    groups.set(name, [...(groups.get(name) ?? []), e]);
+    kept(groups, name, () => []).push(e);
   }
   return [...groups].map(([eventTypeName, group]) => {
     const payloads = group.map((e) => (isRecord(e.payload) ? e.payload : {}));

@@ -19,6 +19,7 @@ import { type ConfirmMode, type ConfirmSettings, DEFAULT_CONFIRM } from "../conf
 import { FileRoots } from "../files/roots.js";
 import { Jobs } from "../jobs/index.js";
 import type { CallRecord, CallRecorder } from "../journal/calls.js";
+import { kept } from "../memo.js";
 import { EVERY_TOOL, type Profile, profileOf } from "../pointers.js";
 import { parseArguments } from "./arguments.js";
 import { loadCatalogue } from "./catalogue.js";
@@ -132,36 +133,34 @@ interface Selected {
 const selections = new WeakMap<ToolSelection, Map<ConfirmMode, Selected>>();
 
 function selectedFor(selection: ToolSelection, mode: ConfirmMode): Selected {
-  let byMode = selections.get(selection);
-  if (!byMode) {
-    byMode = new Map();
-    selections.set(selection, byMode);
-  }
-  let selected = byMode.get(mode);
-  if (!selected) {
-    // The built server knows what it serves, and so what its texts may name, without loading the catalogue.
-    const precomputed = precomputedSelection(selection, mode);
-    let loaded: ReturnType<Selected["load"]> | undefined;
-    selected = {
-      listed: precomputed?.listed,
-      load: () => {
-        loaded ??= loadCatalogue().then((catalogue) => {
-          const tools = selectTools(catalogue, selection);
-          const profile = precomputed?.profile ?? profileOf(tools);
-          return {
-            profile,
-            tools: tools.map((tool) => ({
-              tool,
-              listed: listedForMode(listedTool(tool, profile), tool.confirm, mode),
-            })),
-          };
-        });
-        return loaded;
-      },
-    };
-    byMode.set(mode, selected);
-  }
-  return selected;
+  return kept(
+    kept(selections, selection, () => new Map()),
+    mode,
+    () => selectionOf(selection, mode),
+  );
+}
+
+function selectionOf(selection: ToolSelection, mode: ConfirmMode): Selected {
+  // The built server knows what it serves, and so what its texts may name, without loading the catalogue.
+  const precomputed = precomputedSelection(selection, mode);
+  let loaded: ReturnType<Selected["load"]> | undefined;
+  return {
+    listed: precomputed?.listed,
+    load: () => {
+      loaded ??= loadCatalogue().then((catalogue) => {
+        const tools = selectTools(catalogue, selection);
+        const profile = precomputed?.profile ?? profileOf(tools);
+        return {
+          profile,
+          tools: tools.map((tool) => ({
+            tool,
+            listed: listedForMode(listedTool(tool, profile), tool.confirm, mode),
+          })),
+        };
+      });
+      return loaded;
+    },
+  };
 }
 
 // The spec's schema parses `arguments` as a record, which silently drops an own

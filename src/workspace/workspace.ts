@@ -7,6 +7,7 @@
 import { APIUserAbortError } from "../client/errors.js";
 import type { ApiClient, PageLimits } from "../client/http.js";
 import { type Definition, definitionShape } from "../client/shapes.js";
+import { kept } from "../memo.js";
 import { REFS } from "../refs.js";
 
 export type { Definition };
@@ -227,10 +228,5 @@ export class Workspace {
 const byClient = new WeakMap<ApiClient, Workspace>();
 
 export function workspaceFor(client: ApiClient, options?: WorkspaceOptions): Workspace {
-  let workspace = byClient.get(client);
-  if (!workspace) {
-    workspace = new Workspace(client, options);
-    byClient.set(client, workspace);
-  }
-  return workspace;
+  return kept(byClient, client, () => new Workspace(client, options));
 }
